@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Integer types for the code in src/common/, which the kernel modules, the
+ * user-space tools and the host unit tests all compile.  Nothing here may
+ * include anything but this header.
+ */
+#ifndef TDX_TYPES_H
+#define TDX_TYPES_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <stdbool.h>
+#include <stddef.h>
+/* The compiler's own names, so that user space needs no <stdint.h> here. */
+typedef __UINT8_TYPE__ u8;
+typedef __UINT16_TYPE__ u16;
+typedef __UINT32_TYPE__ u32;
+typedef __UINT64_TYPE__ u64;
+#endif
+
+#endif /* TDX_TYPES_H */

@@ -1,0 +1,342 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tdx-ext VM test harness.  For each kernel named on the command line:
+# build the modules (W=1, sparse) and the test programs, pack an initramfs
+# with busybox, the tests, our modules and the kernel modules they depend on,
+# boot it under qemu-system-x86_64/TCG, read the verdict from the second
+# UART, and scan the console for kernel splats, taint and kmemleak reports.
+#
+#   tests/vm/run.sh [options] KERNEL...     KERNEL: deb61 deb612 debug
+#
+# Options:
+#   --results FILE      append "PASS name" / "FAIL name: reason" lines
+#   --prefix P          prefix for result names, which are P<kernel>/<test>
+#   --suite DIR         guest tests to run (default tests/vm/suite)
+#   --inject WHAT       load tests/vm/inject's module with what=WHAT after
+#                       the suite (harness self-test)
+#   --timeout SECONDS   limit per boot (default $BOOT_TIMEOUT or 180)
+#   --kernel-image PATH boot this image instead of the kernel's own
+#   --append ARGS       extra kernel command line
+#   --no-build          reuse modules built by an earlier run
+#   --stream            show the guest console live (make demo)
+#
+# Exit status: 0 all passed, 1 something failed, 2 the harness could not run.
+# Ends with "vmtest: N passed, M failed".
+
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+TDX_LOG_TAG=vmtest
+. "$here/lib.sh"
+
+results=
+prefix=
+suite=$here/suite
+inject=
+timeout=${BOOT_TIMEOUT:-180}
+image_override=
+append_extra=
+build=1
+stream=0
+kernels=()
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--results) results=$2; shift ;;
+	--prefix) prefix=$2; shift ;;
+	--suite) suite=$(cd "$2" && pwd) || die_setup "no suite directory $2"; shift ;;
+	--inject) inject=$2; shift ;;
+	--timeout) timeout=$2; shift ;;
+	--kernel-image) image_override=$2; shift ;;
+	--append) append_extra=$2; shift ;;
+	--no-build) build=0 ;;
+	--stream) stream=1 ;;
+	-h|--help) sed -n '3,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	deb61|deb612|debug) kernels+=("$1") ;;
+	*) die_setup "unknown argument '$1' (kernels: deb61 deb612 debug)" ;;
+	esac
+	shift
+done
+[ ${#kernels[@]} -gt 0 ] || die_setup "name at least one kernel: deb61 deb612 debug"
+case "$timeout" in ''|*[!0-9]*) die_setup "--timeout needs whole seconds, not '$timeout'" ;; esac
+
+for tool in qemu-system-x86_64 busybox cpio gzip modprobe modinfo make gcc timeout; do
+	command -v "$tool" >/dev/null ||
+		die_setup "'$tool' not found: run tests/vm/setup.sh (or: make check) to install the test dependencies"
+done
+case "$(LC_ALL=C ldd /bin/busybox 2>&1)" in
+*"not a dynamic"*) ;;
+*) die_setup "/bin/busybox is missing or not the static busybox: install busybox-static" ;;
+esac
+
+npass=0
+nfail=0
+res() {	# PASS|FAIL name [reason]
+	local line
+	if [ "$1" = PASS ]; then
+		line="PASS $2"
+		npass=$((npass + 1))
+	else
+		line="FAIL $2: ${3:-}"
+		nfail=$((nfail + 1))
+	fi
+	echo "$line"
+	[ -n "$results" ] && echo "$line" >>"$results"
+	return 0
+}
+
+# Patterns in the guest console that fail a run whatever the tests said.
+SPLAT_RE='BUG:|WARNING:|Oops|Kernel panic|kernel BUG|UBSAN:|unreferenced object|Call Trace:|possible circular locking|possible recursive locking|inconsistent lock state|blocked for more than|soft lockup|hard LOCKUP|general protection fault|rcu_.*stall|self-detected stall|DEBUG_LOCKS_WARN_ON|suspicious RCU usage|sleeping function called from invalid context|refcount_t:|list_add corruption|list_del corruption|new suspected memory leaks'
+# Taint bits that are expected: O (out-of-tree, 4096) and E (unsigned, 8192).
+TAINT_OK=$((4096 | 8192))
+
+# kernel name -> KVER KDIR IMAGE MODROOT
+resolve_kernel() {
+	case "$1" in
+	deb61|deb612)
+		[ -f "$TDX_STATE/kernels.env" ] ||
+			die_setup "no $TDX_STATE/kernels.env: run tests/vm/setup.sh first"
+		. "$TDX_STATE/kernels.env"
+		if [ "$1" = deb61 ]; then KVER=$KVER_61; else KVER=$KVER_612; fi
+		KDIR=/lib/modules/$KVER/build
+		IMAGE=/boot/vmlinuz-$KVER
+		MODROOT=/
+		;;
+	debug)
+		local envs
+		envs=$("$here/debug-kernel.sh") || exit $?
+		eval "$envs"
+		KVER=$DEBUG_KVER
+		KDIR=$DEBUG_KDIR
+		IMAGE=$DEBUG_BZIMAGE
+		MODROOT=$DEBUG_MODROOT
+		;;
+	esac
+	[ -n "$image_override" ] && IMAGE=$image_override
+	[ -f "$IMAGE" ] || die_setup "kernel image $IMAGE not found"
+	[ -e "$KDIR/Makefile" ] || die_setup "no kernel build tree at $KDIR (headers not installed?)"
+}
+
+build_progs() {
+	local out=$TDX_STATE/progs p
+	mkdir -p "$out"
+	for p in "$here"/progs/*.c; do
+		gcc -std=c11 -D_GNU_SOURCE -static -O2 -Wall -Wextra -Werror \
+			-I"$TDX_TOP/include/uapi" -o "$out/$(basename "$p" .c)" "$p" ||
+			return 1
+	done
+	make -s -C "$TDX_TOP/tools" STATIC=1 OUT="$out" >/dev/null
+}
+
+# Fresh copy, full build, so that every run shows every warning.
+build_modules() {	# kname
+	local k=$1 d=$TDX_STATE/$1/mod log=$TDX_STATE/$1/build.log
+	if [ $build = 0 ] && [ -f "$d/tdx_ext.ko" ]; then
+		return 0
+	fi
+	rm -rf "$d"
+	mkdir -p "$d"
+	cp -a "$TDX_TOP/Kbuild" "$TDX_TOP/src" "$TDX_TOP/include" "$d/"
+	if ! make -C "$KDIR" M="$d" W=1 C=1 modules >"$log" 2>&1; then
+		res FAIL "$tag/build" "make W=1 C=1 failed: $(grep -m1 -E 'error|Error' "$log")"
+		return 1
+	fi
+	local warns
+	warns=$(grep -E 'warning:|error:' "$log")
+	if [ -n "$warns" ]; then
+		res FAIL "$tag/build-W1-sparse-clean" "$(echo "$warns" | head -1) (+$(($(echo "$warns" | wc -l) - 1)) more; $log)"
+	else
+		res PASS "$tag/build-W1-sparse-clean"
+	fi
+	return 0
+}
+
+build_inject() {
+	local d=$TDX_STATE/$1/inject
+	rm -rf "$d"
+	mkdir -p "$d"
+	cp -a "$here/inject/." "$d/"
+	make -C "$KDIR" M="$d" modules >"$d/build.log" 2>&1 ||
+		{ tail -5 "$d/build.log" >&2; return 1; }
+}
+
+# Copy the kernel's own modules that ours need, in load order.
+add_kernel_deps() {	# root ko...
+	local root=$1 ko dep line path name preload=
+	shift
+	mkdir -p "$root/lib/tdx/preload"
+	for ko in "$@"; do
+		for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do
+			while read -r line; do
+				case "$line" in
+				insmod\ *) ;;
+				*) continue ;;
+				esac
+				path=${line#insmod }
+				path=${path%% *}
+				name=$(basename "$path")
+				name=${name%.xz}
+				name=${name%.zst}
+				case " $preload " in *" $name "*) continue ;; esac
+				case "$path" in
+				*.xz) xz -dc "$path" >"$root/lib/tdx/preload/$name" ;;
+				*.zst) zstd -qdc "$path" >"$root/lib/tdx/preload/$name" ;;
+				*) cp "$path" "$root/lib/tdx/preload/$name" ;;
+				esac || return 1
+				preload="$preload $name"
+			done < <(modprobe -S "$KVER" -d "$MODROOT" --show-depends "$dep" 2>&1 ||
+				echo "MISSING $dep")
+			if modprobe -S "$KVER" -d "$MODROOT" --show-depends "$dep" 2>&1 |
+					grep -q -v -E '^(insmod|builtin) '; then
+				echo "kernel module '$dep' needed by $(basename "$ko") not found for $KVER" >&2
+				return 1
+			fi
+		done
+	done
+	echo "${preload# }"
+}
+
+make_initramfs() {	# kname
+	local k=$1 root=$rundir/root mods preload
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,dev,etc,tests,usr/bin,lib/tdx/modules}
+	cp /bin/busybox "$root/bin/busybox"
+	mknod "$root/dev/console" c 5 1
+	install -m 0755 "$here/guest/init" "$root/init"
+	cp "$here/guest/lib.sh" "$root/tests/lib.sh"
+	cp "$suite"/[0-9]*.sh "$root/tests/" 2>/dev/null
+	cp "$TDX_STATE"/progs/* "$root/usr/bin/"
+	mods=("$TDX_STATE/$k/mod/tdx_ext.ko" "$TDX_STATE/$k/mod/tdx_ext_sim.ko")
+	[ -n "$inject" ] && mods+=("$TDX_STATE/$k/inject/tdx_ext_inject.ko")
+	cp "${mods[@]}" "$root/lib/tdx/modules/"
+	preload=$(add_kernel_deps "$root" "${mods[@]}") || return 1
+	cat >"$root/etc/tdx-test.conf" <<-CONF
+	TDX_KERNEL='$k'
+	PRELOAD='$preload'
+	INJECT='$inject'
+	CONF
+	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$rundir/initramfs.gz"
+}
+
+# Why a boot ended without a verdict, in one line.
+boot_cause() {	# rc console qemu_err
+	local rc=$1 con=$2 err=$3 l
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		l=$(grep -v '^\s*$' "$con" | tail -1)
+		echo "timeout after ${timeout}s (limit per boot); last console line: ${l:-<none>}"
+	elif [ "$rc" != 0 ]; then
+		echo "qemu exited with status $rc: $(tail -1 "$err")"
+	elif l=$(grep -m1 -E 'Kernel panic|Oops|BUG:' "$con"); then
+		echo "kernel crashed: $l"
+	else
+		l=$(grep -v '^\s*$' "$con" | tail -1)
+		echo "guest powered off without a verdict; last console line: ${l:-<none>}"
+	fi
+}
+
+boot_and_check() {	# kname
+	local k=$1 dir=$rundir rc t0 append con res_f err
+	con=$dir/console.log
+	res_f=$dir/result.txt
+	err=$dir/qemu.err
+	rm -f "$con" "$res_f" "$err"
+	append="console=ttyS0 loglevel=7 panic=-1 oops=panic rdinit=/init"
+	[ "$k" != debug ] && append="$append slub_debug=FZPU"
+	[ -n "$append_extra" ] && append="$append $append_extra"
+	t0=$(now)
+	timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -machine q35 \
+		-cpu max -smp 2 -m 1G -display none -monitor none -no-reboot \
+		-serial stdio -serial "file:$res_f" \
+		-kernel "$IMAGE" -initrd "$dir/initramfs.gz" -append "$append" \
+		</dev/null 2>"$err" | tr -d '\r' |
+		if [ $stream = 1 ]; then
+			# Live, from /init on; the boot messages stay in the log.
+			tee "$con" | awk 'f || /^\[init\]/ { f = 1; print; fflush() }'
+		else
+			cat >"$con"
+		fi
+	rc=${PIPESTATUS[0]}
+	log "$tag: boot took $(elapsed "$t0") s (qemu status $rc)"
+	[ -f "$res_f" ] && sed -i 's/\r$//' "$res_f"
+	touch "$res_f"
+
+	if ! grep -q '^BOOTED' "$res_f"; then
+		res FAIL "$tag/boot" "$(boot_cause "$rc" "$con" "$err") (console: $con)"
+		return
+	fi
+	res PASS "$tag/boot"
+
+	local line name reason
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "*) res PASS "$tag/${line#ok }" ;;
+		"not ok "*)
+			line=${line#not ok }
+			name=${line%% # *}
+			reason=${line#* # }
+			[ "$reason" = "$line" ] && reason="failed"
+			res FAIL "$tag/$name" "$reason"
+			;;
+		esac
+	done <"$res_f"
+
+	if grep -q '^DONE' "$res_f"; then
+		res PASS "$tag/suite-complete"
+	else
+		res FAIL "$tag/suite-complete" "$(boot_cause "$rc" "$con" "$err") (console: $con)"
+	fi
+
+	local splat
+	splat=$(grep -E "$SPLAT_RE" "$con" | head -3 | tr '\n' '|')
+	if [ -n "$splat" ]; then
+		res FAIL "$tag/kernel-log-clean" "kernel splat: ${splat%|} (console: $con)"
+	else
+		res PASS "$tag/kernel-log-clean"
+	fi
+
+	local taint
+	taint=$(sed -n 's/^TAINT_END //p' "$res_f")
+	if [ -z "$taint" ]; then
+		res FAIL "$tag/taint" "no final taint reading"
+	elif [ $((taint & ~TAINT_OK)) != 0 ]; then
+		res FAIL "$tag/taint" "kernel tainted $taint (only O and E allowed; see Documentation/admin-guide/tainted-kernels.rst)"
+	else
+		res PASS "$tag/taint"
+	fi
+
+	if grep -q '^KMEMLEAK_ARMED' "$res_f"; then
+		local leaks
+		leaks=$(grep '^KMEMLEAK ' "$res_f" | sed 's/^KMEMLEAK //')
+		if ! grep -q '^KMEMLEAK_DONE' "$res_f"; then
+			res FAIL "$tag/kmemleak" "kmemleak scan did not complete"
+		elif [ -n "$leaks" ]; then
+			res FAIL "$tag/kmemleak" "kmemleak: $(echo "$leaks" | grep -c 'unreferenced object') unreferenced object(s): $(echo "$leaks" | grep -m1 'unreferenced object') / $(echo "$leaks" | grep -m1 -E '^\s+\[<' | sed 's/^ *//')"
+		else
+			res PASS "$tag/kmemleak"
+		fi
+	fi
+}
+
+[ -d "$suite" ] || die_setup "no suite directory $suite"
+build_progs || die_setup "building the test programs failed"
+for k in "${kernels[@]}"; do
+	resolve_kernel "$k"
+	tag=$prefix$k
+	# Each run keeps its own initramfs and logs; the modules are shared.
+	rundir=$TDX_STATE/$k/boot$(echo "${prefix:+-$prefix}" | tr -c 'A-Za-z0-9_.\n-' -)
+	log "$tag: kernel $KVER ($IMAGE)"
+	mkdir -p "$TDX_STATE/$k" "$rundir"
+	if build_modules "$k"; then
+		if [ -n "$inject" ] && ! build_inject "$k"; then
+			die_setup "building the inject module for $KVER failed"
+		fi
+		if make_initramfs "$k"; then
+			boot_and_check "$k"
+		else
+			res FAIL "$tag/initramfs" "could not assemble the initramfs for $KVER"
+		fi
+	fi
+done
+
+echo "vmtest: $npass passed, $nfail failed"
+[ $nfail = 0 ]
