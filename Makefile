@@ -32,9 +32,10 @@ checkheaders:
 modules: checkheaders
 	$(MAKE) -C $(KDIR) M=$(PWD) modules
 
+# INSTALL_MOD_PATH=<dir> installs into a staging root (packaging, tests).
 modules_install: checkheaders
 	$(MAKE) -C $(KDIR) M=$(PWD) modules_install
-	depmod -a $(KVER)
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KVER)
 
 install: modules_install
 

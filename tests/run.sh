@@ -3,7 +3,7 @@
 #
 # The whole tdx-ext test suite ("make check", and what .ci/run runs).
 #
-#   tests/run.sh [TIER...]     TIER: unit static vm selftest dkms (default: all)
+#   tests/run.sh [TIER...]     TIER: unit static build vm selftest dkms (default: all)
 #   VM_KERNELS="deb61 deb612 debug" selects the kernels of the vm and
 #   selftest tiers.
 #
@@ -19,12 +19,12 @@ TDX_LOG_TAG=check
 . "$here/vm/lib.sh"
 
 tiers=("$@")
-[ ${#tiers[@]} -gt 0 ] || tiers=(unit static vm selftest dkms)
+[ ${#tiers[@]} -gt 0 ] || tiers=(unit static build vm selftest dkms)
 read -r -a kernels <<<"${VM_KERNELS:-deb61 deb612 debug}"
 for t in "${tiers[@]}"; do
 	case "$t" in
-	unit|static|vm|selftest|dkms) ;;
-	*) die_setup "unknown tier '$t' (unit static vm selftest dkms)" ;;
+	unit|static|build|vm|selftest|dkms) ;;
+	*) die_setup "unknown tier '$t' (unit static build vm selftest dkms)" ;;
 	esac
 done
 want() { case " ${tiers[*]} " in *" $1 "*) return 0 ;; esac; return 1; }
@@ -59,7 +59,7 @@ tier() {
 t0=$(now)
 setup_args=()
 [ $want_debug = 1 ] || setup_args=(--no-debug)
-if want vm || want selftest || want dkms || want static; then
+if want vm || want selftest || want dkms || want static || want build; then
 	"$here/vm/setup.sh" "${setup_args[@]}" || exit 2
 fi
 timings+=("$(printf '%-10s %7.1f s' setup "$(elapsed "$t0")")")
@@ -75,6 +75,7 @@ unit_tier() {
 
 want unit && tier unit unit_tier
 want static && tier static "$here/static/run.sh" --results "$results"
+want build && tier build "$here/build/run.sh" --results "$results"
 if [ $want_debug = 1 ] && { want vm || want selftest; }; then
 	# Built once and cached; a cache hit takes a fraction of a second.
 	tier debug-kernel bash -c "'$here/vm/debug-kernel.sh' >/dev/null"

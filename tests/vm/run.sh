@@ -14,7 +14,8 @@
 #   --prefix P          prefix for result names, which are P<kernel>/<test>
 #   --suite DIR         guest tests to run (default tests/vm/suite)
 #   --inject WHAT       load tests/vm/inject's module with what=WHAT after
-#                       the suite (harness self-test)
+#                       the suite, or with kunit-fail add a failing KUnit
+#                       case (harness self-test)
 #   --timeout SECONDS   limit per boot (default $BOOT_TIMEOUT or 180)
 #   --kernel-image PATH boot this image instead of the kernel's own
 #   --append ARGS       extra kernel command line
@@ -86,7 +87,8 @@ res() {	# PASS|FAIL name [reason]
 }
 
 # Patterns in the guest console that fail a run whatever the tests said.
-SPLAT_RE='BUG:|WARNING:|Oops|Kernel panic|kernel BUG|UBSAN:|unreferenced object|Call Trace:|possible circular locking|possible recursive locking|inconsistent lock state|blocked for more than|soft lockup|hard LOCKUP|general protection fault|rcu_.*stall|self-detected stall|DEBUG_LOCKS_WARN_ON|suspicious RCU usage|sleeping function called from invalid context|refcount_t:|list_add corruption|list_del corruption|new suspected memory leaks'
+# "] not ok N" is a failed KUnit case as printed on the console.
+SPLAT_RE='\]\s+not ok [0-9]+ |BUG:|WARNING:|Oops|Kernel panic|kernel BUG|UBSAN:|unreferenced object|Call Trace:|possible circular locking|possible recursive locking|inconsistent lock state|blocked for more than|soft lockup|hard LOCKUP|general protection fault|rcu_.*stall|self-detected stall|DEBUG_LOCKS_WARN_ON|suspicious RCU usage|sleeping function called from invalid context|refcount_t:|list_add corruption|list_del corruption|new suspected memory leaks'
 # Taint bits that are expected: O (out-of-tree, 4096) and E (unsigned, 8192).
 TAINT_OK=$((4096 | 8192))
 
@@ -151,6 +153,22 @@ build_modules() {	# kname
 	return 0
 }
 
+# KUnit tests, only for kernels built with KUnit.
+build_kunit() {
+	local d=$TDX_STATE/$1/kunit
+	[ $build = 0 ] && [ -f "$d/tdx_ext_kunit.ko" ] && return 0
+	rm -rf "$d"
+	grep -q '^CONFIG_KUNIT=y' "$KDIR/.config" 2>/dev/null || return 0
+	mkdir -p "$d/src"
+	cp -a "$here/../kunit/." "$d/"
+	cp -a "$TDX_TOP/src/common" "$d/src/"
+	if ! make -C "$KDIR" M="$d" W=1 C=1 modules >"$d/build.log" 2>&1 ||
+			grep -qE 'warning:|error:' "$d/build.log"; then
+		res FAIL "$tag/build-kunit" "$(grep -m1 -E 'warning:|error:' "$d/build.log") ($d/build.log)"
+		return 1
+	fi
+}
+
 build_inject() {
 	local d=$TDX_STATE/$1/inject
 	rm -rf "$d"
@@ -207,7 +225,12 @@ make_initramfs() {	# kname
 	cp "$suite"/[0-9]*.sh "$root/tests/" 2>/dev/null
 	cp "$TDX_STATE"/progs/* "$root/usr/bin/"
 	mods=("$TDX_STATE/$k/mod/tdx_ext.ko" "$TDX_STATE/$k/mod/tdx_ext_sim.ko")
-	[ -n "$inject" ] && mods+=("$TDX_STATE/$k/inject/tdx_ext_inject.ko")
+	case "$inject" in
+	''|kunit-*) ;;
+	*) mods+=("$TDX_STATE/$k/inject/tdx_ext_inject.ko") ;;
+	esac
+	[ -f "$TDX_STATE/$k/kunit/tdx_ext_kunit.ko" ] &&
+		mods+=("$TDX_STATE/$k/kunit/tdx_ext_kunit.ko")
 	cp "${mods[@]}" "$root/lib/tdx/modules/"
 	preload=$(add_kernel_deps "$root" "${mods[@]}") || return 1
 	cat >"$root/etc/tdx-test.conf" <<-CONF
@@ -327,9 +350,12 @@ for k in "${kernels[@]}"; do
 	log "$tag: kernel $KVER ($IMAGE)"
 	mkdir -p "$TDX_STATE/$k" "$rundir"
 	if build_modules "$k"; then
-		if [ -n "$inject" ] && ! build_inject "$k"; then
-			die_setup "building the inject module for $KVER failed"
-		fi
+		case "$inject" in
+		''|kunit-*) ;;
+		*) build_inject "$k" ||
+			die_setup "building the inject module for $KVER failed" ;;
+		esac
+		build_kunit "$k"
 		if make_initramfs "$k"; then
 			boot_and_check "$k"
 		else

@@ -74,6 +74,8 @@ if have debug; then
 		--inject oob debug
 	expect lockdep-debug 1 "FAIL .*/kernel-log-clean: kernel splat: .*possible circular locking" -- \
 		--inject lockdep debug
+	expect kunit-fail-debug 1 "FAIL .*/kunit/deliberate_failure: KUnit case failed" -- \
+		--inject kunit-fail debug
 else
 	log "debug kernel not selected: skipping the kmemleak, KASAN and lockdep cases"
 fi
