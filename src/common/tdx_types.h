@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Integer types for the code in src/common/, which the kernel modules, the
- * user-space tools and the host unit tests all compile.  Nothing here may
- * include anything but this header.
+ * Integer types and mem*()/str*() for the code in src/common/, which the
+ * kernel modules, the user-space tools and the host unit tests all compile.
+ * Files there include this header and nothing from the kernel or libc.
  */
 #ifndef TDX_TYPES_H
 #define TDX_TYPES_H
 
 #ifdef __KERNEL__
+#include <linux/string.h>
 #include <linux/types.h>
 #else
+#include <string.h>
 #include <stdbool.h>
 #include <stddef.h>
 /* The compiler's own names, so that user space needs no <stdint.h> here. */
