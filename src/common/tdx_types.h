@@ -21,4 +21,12 @@ typedef __UINT32_TYPE__ u32;
 typedef __UINT64_TYPE__ u64;
 #endif
 
+/*
+ * Negative return codes of src/common, as errno numbers (the same on every
+ * Linux architecture), since this code can include no errno header.
+ */
+#define TDX_EINVAL	22
+#define TDX_ENOSPC	28
+#define TDX_EOVERFLOW	75
+
 #endif /* TDX_TYPES_H */
