@@ -1,0 +1,298 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""
+Independent checker of a DICE quote document (ABI.md sections 6 and 7), as
+built by src/common/tdx_quote_doc.c.  Run with Debian's /usr/bin/python3
+(python3-cbor2, python3-cryptography).
+
+  check_quote_doc.py QUOTE PUBKEY_PEM TDREPORT [--tbs FILE] [--iss S]
+      [--sub S] [--kid HEX] [--profile HEX] [--content-type S]
+      [--cert DER_FILE]...
+
+Checks: deterministic encoding (RFC 8949 section 4.2.1) of the document and
+of every embedded CBOR bstr; the CWT/COSE_Sign1 structure; the ES384
+signature over the Sig_structure (rebuilt here with cbor2) with PUBKEY_PEM;
+the certificates (leaf key == PUBKEY_PEM, each certificate signed by the
+next, the last one's self-signature if it is self-issued); the claims; and
+that report_data and every measurement equal the TDREPORT's bytes at the
+ABI.md offsets.
+
+Exit status: 0 all good, 1 a check failed, 2 usage or I/O error,
+3 the signature did not verify.
+"""
+import argparse
+import sys
+
+import cbor2
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, utils
+
+
+class Bad(Exception):
+    pass
+
+
+class BadSig(Exception):
+    pass
+
+
+def need(cond, what):
+    if not cond:
+        raise Bad(what)
+
+
+# --- strict deterministic-encoding walker (independent of cbor2) ----------
+
+def _head(buf, pos):
+    need(pos < len(buf), "truncated head")
+    ib = buf[pos]
+    mt, ai = ib >> 5, ib & 0x1F
+    pos += 1
+    if ai < 24:
+        return mt, ai, ai, pos
+    need(ai <= 27, "indefinite length or reserved additional info %d" % ai)
+    n = 1 << (ai - 24)
+    need(pos + n <= len(buf), "truncated argument")
+    v = int.from_bytes(buf[pos:pos + n], "big")
+    if mt != 7:
+        minimum = {24: 24, 25: 0x100, 26: 0x10000, 27: 0x100000000}[ai]
+        need(v >= minimum, "non-shortest head at offset %d" % (pos - 1))
+    return mt, ai, v, pos + n
+
+
+def _walk(buf, pos, depth=0):
+    need(depth < 64, "nesting too deep")
+    mt, ai, v, pos = _head(buf, pos)
+    if mt in (0, 1):
+        return pos
+    if mt in (2, 3):
+        need(pos + v <= len(buf), "truncated string")
+        if mt == 3:
+            buf[pos:pos + v].decode("utf-8")
+        return pos + v
+    if mt == 4:
+        for _ in range(v):
+            pos = _walk(buf, pos, depth + 1)
+        return pos
+    if mt == 5:
+        prev = None
+        for _ in range(v):
+            start = pos
+            pos = _walk(buf, pos, depth + 1)
+            key = bytes(buf[start:pos])
+            need(prev is None or key > prev,
+                 "map keys not in bytewise order (or duplicate) at %d" % start)
+            prev = key
+            pos = _walk(buf, pos, depth + 1)
+        return pos
+    if mt == 6:
+        return _walk(buf, pos, depth + 1)
+    need(ai < 24 and v in (20, 21, 22, 23), "unexpected simple/float")
+    return pos
+
+
+def deterministic(buf, what):
+    try:
+        end = _walk(buf, 0)
+    except UnicodeDecodeError:
+        raise Bad("%s: invalid UTF-8" % what)
+    except Bad as e:
+        raise Bad("%s: %s" % (what, e))
+    need(end == len(buf), "%s: trailing bytes" % what)
+    return cbor2.loads(buf)
+
+
+# --- expected values, from ABI.md section 6 ------------------------------
+
+TEE = 256     # TEE_TCB_INFO
+TD = 512      # TDINFO
+OID = "2.16.840.1.113741.1.13.2.%d.0"
+
+
+def expected_submods(rep):
+    def dg(off):
+        return [7, rep[off:off + 48]]
+
+    td = {
+        -82: rep[TD:TD + 8],
+        -83: dg(TD + 16),
+        -201: rep[TD + 8:TD + 16],
+        -203: dg(TD + 64),
+        -204: dg(TD + 112),
+        -205: dg(TD + 160),
+    }
+    for i in range(4):
+        td[-206 - i] = dg(TD + 208 + 48 * i)
+    return {
+        OID % 1: ("tdx-platform-tcb", {-125: list(rep[16:32])}),
+        OID % 4: ("tdx-td", td),
+        OID % 7: ("tdx-service-td", {-210: dg(TD + 400)}),
+        OID % 8: ("tdx-seam", {
+            -82: rep[TEE + 120:TEE + 128],
+            -83: dg(TEE + 24),
+            -84: dg(TEE + 72),
+            -125: list(rep[TEE + 8:TEE + 24]),
+        }),
+    }
+
+
+def check_evidence(item, model, values, what):
+    need(isinstance(item, cbor2.CBORTag) and item.tag == 571,
+         "%s: not tag 571" % what)
+    need(isinstance(item.value, bytes), "%s: tag 571 of a non-bstr" % what)
+    ce = deterministic(item.value, what)
+    need(isinstance(ce, dict) and list(ce) == [0], "%s: ce keys" % what)
+    triples = ce[0]
+    need(isinstance(triples, dict) and list(triples) == [0],
+         "%s: ev-triples keys" % what)
+    recs = triples[0]
+    need(isinstance(recs, list) and len(recs) == 1, "%s: triples" % what)
+    rec = recs[0]
+    need(isinstance(rec, list) and len(rec) == 2, "%s: record" % what)
+    env, meas = rec
+    need(env == {0: {1: "Intel Corporation", 2: model}},
+         "%s: environment %r" % (what, env))
+    need(isinstance(meas, list) and len(meas) == 1, "%s: measurements" % what)
+    need(meas[0] == {1: values}, "%s: values differ from the TDREPORT:\n"
+         "  got  %r\n  want %r" % (what, meas[0], {1: values}))
+
+
+def check(args):
+    with open(args.quote, "rb") as f:
+        doc = f.read()
+    with open(args.tdreport, "rb") as f:
+        rep = f.read()
+    with open(args.pubkey, "rb") as f:
+        pub = serialization.load_pem_public_key(f.read())
+    need(len(rep) == 1024, "TDREPORT is %d bytes" % len(rep))
+
+    need(doc[:4] == bytes.fromhex("d83dd284"), "does not start d8 3d d2 84")
+    top = deterministic(doc, "document")
+    need(isinstance(top, cbor2.CBORTag) and top.tag == 61, "not tag 61")
+    sign1 = top.value
+    need(isinstance(sign1, cbor2.CBORTag) and sign1.tag == 18, "not tag 18")
+    need(isinstance(sign1.value, list) and len(sign1.value) == 4,
+         "COSE_Sign1 is not a 4-array")
+    prot, unprot, payload, sig = sign1.value
+
+    need(prot == bytes.fromhex("a1013822"), "protected header %r" % prot)
+    need(deterministic(prot, "protected") == {1: -35}, "alg is not ES384")
+
+    need(isinstance(unprot, dict) and sorted(unprot) == [3, 4, 32],
+         "unprotected header keys %r" % (sorted(unprot),))
+    if args.content_type is not None:
+        need(unprot[3] == args.content_type, "content type %r" % unprot[3])
+    need(isinstance(unprot[3], str), "content type is not a tstr")
+    need(isinstance(unprot[4], bytes), "kid is not a bstr")
+    if args.kid is not None:
+        need(unprot[4] == bytes.fromhex(args.kid), "kid %s" % unprot[4].hex())
+    certs = unprot[32]
+    need(isinstance(certs, list) and certs and
+         all(isinstance(c, bytes) for c in certs), "x5bag is not [+ bstr]")
+    if args.cert:
+        want = []
+        for name in args.cert:
+            with open(name, "rb") as f:
+                want.append(f.read())
+        need(certs == want, "x5bag differs from the --cert files")
+
+    need(isinstance(payload, bytes), "payload is not a bstr")
+    need(isinstance(sig, bytes) and len(sig) == 96, "signature is not 96 B")
+
+    # The signature, over a Sig_structure rebuilt independently.
+    tbs = cbor2.dumps(["Signature1", prot, b"", payload])
+    if args.tbs:
+        with open(args.tbs, "rb") as f:
+            need(f.read() == tbs, "tdx_quote_doc_tbs() output differs from "
+                 "the Sig_structure of the document")
+    need(isinstance(pub, ec.EllipticCurvePublicKey) and
+         pub.curve.name == "secp384r1", "public key is not P-384")
+    der = utils.encode_dss_signature(int.from_bytes(sig[:48], "big"),
+                                     int.from_bytes(sig[48:], "big"))
+    try:
+        pub.verify(der, tbs, ec.ECDSA(hashes.SHA384()))
+    except InvalidSignature:
+        raise BadSig("ES384 signature does not verify")
+
+    # The certificates: leaf holds the signing key; each signed by the next.
+    parsed = [x509.load_der_x509_certificate(c) for c in certs]
+    spki = serialization.PublicFormat.SubjectPublicKeyInfo
+    need(parsed[0].public_key().public_bytes(serialization.Encoding.DER, spki)
+         == pub.public_bytes(serialization.Encoding.DER, spki),
+         "leaf certificate's key is not the signing key")
+    for i, c in enumerate(parsed):
+        need(isinstance(c.signature_hash_algorithm, hashes.SHA384),
+             "certificate %d: not SHA-384" % i)
+        if i + 1 < len(parsed):
+            issuer = parsed[i + 1]
+        elif c.issuer == c.subject:
+            issuer = c
+        else:
+            continue        # issued by a root that is not in the bag
+        need(c.issuer == issuer.subject, "certificate %d: issuer" % i)
+        try:
+            issuer.public_key().verify(c.signature, c.tbs_certificate_bytes,
+                                       ec.ECDSA(c.signature_hash_algorithm))
+        except InvalidSignature:
+            raise Bad("certificate %d: bad signature" % i)
+
+    # The claims.
+    claims = deterministic(payload, "payload")
+    need(isinstance(claims, dict) and
+         sorted(claims) == sorted([1, 2, 265, -11, -212]),
+         "claim keys %r" % (sorted(claims),))
+    if args.iss is not None:
+        need(claims[1] == args.iss, "iss %r" % claims[1])
+    if args.sub is not None:
+        need(claims[2] == args.sub, "sub %r" % claims[2])
+    need(isinstance(claims[1], str) and isinstance(claims[2], str),
+         "iss/sub not tstr")
+    need(isinstance(claims[265], bytes), "eat_profile is not a bstr")
+    if args.profile is not None:
+        need(claims[265] == bytes.fromhex(args.profile), "eat_profile")
+    need(claims[-212] == rep[128:192], "report_data != TDREPORT REPORTDATA")
+
+    subs = claims[-11]
+    want = expected_submods(rep)
+    need(isinstance(subs, dict) and sorted(subs) == sorted(want),
+         "submod keys %r" % (sorted(subs) if isinstance(subs, dict) else 0,))
+    for oid, (model, values) in want.items():
+        sm = subs[oid]
+        need(isinstance(sm, dict) and sorted(sm) == ["0", "1"],
+             "%s: not {\"0\", \"1\"}" % oid)
+        check_evidence(sm["0"], model, values, oid + " origin")
+        check_evidence(sm["1"], model, values, oid + " current")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("quote")
+    ap.add_argument("pubkey")
+    ap.add_argument("tdreport")
+    ap.add_argument("--tbs")
+    ap.add_argument("--iss")
+    ap.add_argument("--sub")
+    ap.add_argument("--kid")
+    ap.add_argument("--profile")
+    ap.add_argument("--content-type")
+    ap.add_argument("--cert", action="append")
+    args = ap.parse_args()
+    try:
+        check(args)
+    except OSError as e:
+        print("check_quote_doc: %s" % e, file=sys.stderr)
+        return 2
+    except BadSig as e:
+        print("check_quote_doc: %s" % e, file=sys.stderr)
+        return 3
+    except (Bad, ValueError, KeyError, cbor2.CBORDecodeError) as e:
+        print("check_quote_doc: check failed: %s" % e, file=sys.stderr)
+        return 1
+    print("check_quote_doc: OK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
