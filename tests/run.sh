@@ -59,9 +59,8 @@ tier() {
 t0=$(now)
 setup_args=()
 [ $want_debug = 1 ] || setup_args=(--no-debug)
-if want vm || want selftest || want dkms || want static || want build; then
-	"$here/vm/setup.sh" "${setup_args[@]}" || exit 2
-fi
+# Every tier needs something from it (compilers, OpenSSL, Python modules).
+"$here/vm/setup.sh" "${setup_args[@]}" || exit 2
 timings+=("$(printf '%-12s %7.1f s' setup "$(elapsed "$t0")")")
 
 unit_tier() {
