@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tdx_ext_sim internals.  One global simulator instance; sim.lock
+ * serialises everything, as a TDX module runs one SEAMCALL of a kind at a
+ * time and debugfs changes must not land in the middle of one.
+ */
+#ifndef TDX_EXT_SIM_H
+#define TDX_EXT_SIM_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+
+#include "tdx_abi.h"
+#include "tdx_quote_doc.h"
+
+#define SIM_P384_BYTES		48
+#define SIM_P384_DIGITS		6
+#define SIM_PUBKEY_BYTES	(1 + 2 * SIM_P384_BYTES)
+#define SIM_SIG_BYTES		(2 * SIM_P384_BYTES)
+#define SIM_SECRET_BYTES	48
+#define SIM_KEYID_BYTES		20
+#define SIM_NR_CERTS		3	/* root, platform (SEAM), quote key */
+#define SIM_CERT_MAX		1024
+
+struct sim_p384_key {
+	u64 d[SIM_P384_DIGITS];		/* private scalar, native digits */
+	u8 pub[SIM_PUBKEY_BYTES];	/* 04 || X || Y */
+	u8 keyid[SIM_KEYID_BYTES];	/* truncated SHA-384 of pub */
+};
+
+/*
+ * Layout of the simulator's working state inside the pool (byte offsets
+ * into the vmap of all donated pages).
+ */
+#define SIM_POOL_HDR_OFF	0
+#define SIM_POOL_KEYS_OFF	PAGE_SIZE
+#define SIM_POOL_CERTS_OFF	(2 * PAGE_SIZE)
+#define SIM_POOL_INPUT_OFF	(6 * PAGE_SIZE)
+#define SIM_POOL_SCRATCH_OFF	(16 * PAGE_SIZE)
+
+/* What QUOTE.INIT leaves in the pool at SIM_POOL_KEYS_OFF. */
+struct sim_pool_keys {
+	struct sim_p384_key key[SIM_NR_CERTS];
+	u32 cert_len[SIM_NR_CERTS];
+};
+
+enum sim_leaf_idx { SIM_L_SYS_RD, SIM_L_MEM_ADD, SIM_L_EXT_INIT,
+		    SIM_L_QUOTE_INIT, SIM_L_QUOTE_GET, SIM_L_OTHER, SIM_L_NR };
+
+struct sim_td {
+	struct list_head node;
+	unsigned int id;
+	struct page *tdr;		/* its address is the TD's handle */
+	u8 tdinfo[TDX_REPORT_TDINFO_SIZE];
+	struct dentry *dir;
+};
+
+/* A pending QUOTE.INIT or QUOTE.GET, resumed by identical re-issues. */
+struct sim_job {
+	bool active;
+	u64 fn;
+	struct tdx_ext_args in;
+	unsigned int step;
+	size_t pos;			/* bytes copied out so far */
+	size_t tbs_len, quote_len;
+	u8 hash[SIM_P384_BYTES];
+	u8 sig[SIM_SIG_BYTES];
+	unsigned int nr_out;		/* data pages of the output buffer */
+	u64 *out_pa;			/* their addresses (kvmalloc) */
+};
+
+struct sim {
+	struct mutex lock;	/* see the comment at the top of this file */
+
+	/* configuration, fixed at load */
+	u64 features;
+	u32 pool_required;
+	bool pool_u16;
+	u32 max_quote;
+	u32 slice_us;
+
+	/* fault injection (debugfs) */
+	u32 fail_leaf, fail_after;
+	u64 fail_status;
+	u32 rnd_no_entropy;
+	bool never_finish, every_step;
+
+	/* the pool */
+	struct page **pages;		/* accepted pages, by index */
+	u64 *csum;			/* checksum per page, after EXT.INIT */
+	unsigned long npages;		/* pages accepted */
+	struct xarray pfn_index;	/* pfn -> index + 1 */
+	void *va;			/* vmap of all pages, after EXT.INIT */
+	unsigned long init_done;	/* pages EXT.INIT has prepared */
+	unsigned long scrub_next;
+	bool ext_ready, quote_ready, fatal;
+	u64 fatal_status;
+
+	struct sim_job job;
+
+	/* DICE */
+	u8 uds[SIM_SECRET_BYTES];	/* unique device secret */
+	u8 report_key[SIM_SECRET_BYTES];
+	unsigned int quote_init_step;
+
+	/* test TDs */
+	struct list_head tds;
+	unsigned int next_td_id, last_td_id;
+
+	/* statistics */
+	u64 calls[SIM_L_NR], resumes[SIM_L_NR];
+};
+
+extern struct sim sim;
+
+/* sim_crypto.c */
+int sim_crypto_init(void);
+void sim_crypto_exit(void);
+int sim_sha384(const void *data, size_t len, u8 *out);
+int sim_hmac384(const u8 *key, size_t klen, const void *a, size_t alen,
+		const void *b, size_t blen, u8 *out);
+int sim_p384_derive(const u8 *secret, const char *label,
+		    struct sim_p384_key *key);
+int sim_p384_sign(const struct sim_p384_key *key, const u8 *hash, u8 *sig);
+int sim_crypto_selftest(void);
+
+/* sim_pool.c */
+int sim_pool_alloc(void);
+void sim_pool_free(void);
+u64 sim_mem_add(struct tdx_ext_args *args);
+u64 sim_ext_init(void);
+u64 sim_pool_verify(size_t off, size_t len);
+void sim_pool_commit(size_t off, size_t len);
+u64 sim_pool_scrub(unsigned int nr);
+void *sim_pool_ptr(size_t off);
+size_t sim_pool_bytes(void);
+int sim_pool_scribble(unsigned long idx);
+bool sim_pa_is_ram(u64 pa);
+
+/* sim_dice.c */
+u64 sim_quote_init(void);
+u64 sim_quote_get(struct tdx_ext_args *args);
+void sim_job_reset(void);
+int sim_root_cert(const u8 **der, size_t *len);
+
+/* sim_td.c */
+int sim_td_debugfs_init(struct dentry *dir);
+void sim_td_destroy_all(void);
+int sim_report_verify(const u8 *report);
+struct sim_td *sim_td_by_handle(u64 pa);
+struct sim_td *sim_td_by_tdinfo(const u8 *tdinfo);
+
+/* sim_seam.c */
+bool sim_out_of_time(u64 start_ns);
+bool sim_take_entropy(void);
+
+#endif /* TDX_EXT_SIM_H */

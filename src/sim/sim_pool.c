@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The simulator's side of TDX Module Extensions memory: TDH.EXT.MEM.ADD
+ * (HPA_LIST_INFO validation, page accounting), TDH.EXT.INIT, and the pool
+ * as the home of the simulator's working state, checksummed per page so
+ * that a host that frees or writes donated memory is caught.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/highmem.h>
+#include <linux/ioport.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "sim.h"
+#include "tdx_hpa_list.h"
+
+#define PA_LIMIT	BIT_ULL(52)
+
+bool sim_pa_is_ram(u64 pa)
+{
+	unsigned long pfn = PHYS_PFN(pa);
+
+	return pa < PA_LIMIT && pfn_valid(pfn) && page_is_ram(pfn);
+}
+
+/*
+ * A page the host may give: RAM that the host allocated as an ordinary
+ * order-0 page.  Anything else (a free page, a slab page, part of a
+ * compound page) would let a buggy host hand over memory it does not own,
+ * and the simulator, unlike a real TDX module, shares the kernel's memory.
+ */
+static bool donatable(struct page *page)
+{
+	return page_count(page) > 0 && !PageReserved(page) &&
+	       !PageSlab(page) && !PageCompound(page);
+}
+
+int sim_pool_alloc(void)
+{
+	xa_init(&sim.pfn_index);
+	if (!sim.pool_required)
+		return 0;
+	sim.pages = kvcalloc(sim.pool_required, sizeof(*sim.pages), GFP_KERNEL);
+	sim.csum = kvcalloc(sim.pool_required, sizeof(*sim.csum), GFP_KERNEL);
+	if (!sim.pages || !sim.csum) {
+		kvfree(sim.pages);
+		kvfree(sim.csum);
+		sim.pages = NULL;
+		sim.csum = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * The simulated TDX module goes away: the one time donated pages may be
+ * freed.  A page whose reference count already dropped to zero was freed
+ * by the host behind our back; freeing it again would corrupt the
+ * allocator, so it is reported and skipped.
+ */
+void sim_pool_free(void)
+{
+	unsigned long i, bad = 0;
+
+	if (sim.va)
+		vunmap(sim.va);
+	sim.va = NULL;
+	for (i = 0; i < sim.npages; i++) {
+		if (page_count(sim.pages[i]) > 0)
+			__free_page(sim.pages[i]);
+		else
+			bad++;
+	}
+	if (bad)
+		pr_err("%lu donated pages had been freed by the host\n", bad);
+	if (sim.npages)
+		pr_info("released the %lu-page pool\n", sim.npages);
+	xa_destroy(&sim.pfn_index);
+	kvfree(sim.pages);
+	kvfree(sim.csum);
+	sim.pages = NULL;
+	sim.csum = NULL;
+	sim.npages = 0;
+}
+
+u64 sim_mem_add(struct tdx_ext_args *args)
+{
+	u64 info = args->rcx, list_pa, pa, st = TDX_SUCCESS;
+	unsigned int i, first, last;
+	u64 start = ktime_get_ns();
+	struct page *page;
+	u64 *list;
+
+	switch (tdx_hpa_list_check(info)) {
+	case TDX_HPA_LIST_RESERVED:
+		return TDX_EXT_HPA_LIST_RESERVED;
+	case TDX_HPA_LIST_FIRST_AFTER_LAST:
+		return TDX_EXT_HPA_LIST_FIRST_GT_LAST;
+	case TDX_HPA_LIST_OK:
+		break;
+	}
+	list_pa = tdx_hpa_list_pa(info);
+	first = tdx_hpa_list_first(info);
+	last = tdx_hpa_list_last(info);
+	if (!sim_pa_is_ram(list_pa))
+		return TDX_EXT_HPA_LIST_NOT_RAM;
+	if (sim.npages >= sim.pool_required)
+		return TDX_EXT_MEMORY_POOL_FULL;
+
+	list = kmap_local_page(pfn_to_page(PHYS_PFN(list_pa)));
+	for (i = first; i <= last; i++) {
+		if (sim.npages >= sim.pool_required) {
+			st = TDX_EXT_MEMORY_POOL_FULL;
+			break;
+		}
+		pa = READ_ONCE(list[i]);
+		if (pa & ~PAGE_MASK || pa >= PA_LIMIT) {
+			st = TDX_EXT_HPA_ENTRY_MISALIGNED | i;
+			break;
+		}
+		if (!sim_pa_is_ram(pa) ||
+		    !donatable(pfn_to_page(PHYS_PFN(pa)))) {
+			st = TDX_EXT_HPA_ENTRY_NOT_RAM | i;
+			break;
+		}
+		if (xa_load(&sim.pfn_index, PHYS_PFN(pa))) {
+			st = TDX_EXT_HPA_ENTRY_DUPLICATE | i;
+			break;
+		}
+		page = pfn_to_page(PHYS_PFN(pa));
+		if (xa_err(xa_store(&sim.pfn_index, PHYS_PFN(pa),
+				    xa_mk_value(sim.npages), GFP_KERNEL))) {
+			st = TDX_SYS_BUSY;	/* out of memory: try again */
+			break;
+		}
+		sim.pages[sim.npages++] = page;
+		if (i < last && sim_out_of_time(start)) {
+			i++;
+			st = TDX_INTERRUPTED_RESUMABLE;
+			break;
+		}
+	}
+	kunmap_local(list);
+	/* On any early stop RCX names the first entry not taken. */
+	if (st != TDX_SUCCESS)
+		args->rcx = tdx_hpa_list_info(list_pa, i, last);
+	return st;
+}
+
+static u64 page_sum(const void *p)
+{
+	const u64 *w = p;
+	u64 h = 0xcbf29ce484222325ull;
+	unsigned int i;
+
+	for (i = 0; i < PAGE_SIZE / sizeof(u64); i++) {
+		h ^= w[i];
+		h *= 0x100000001b3ull;
+		h ^= h >> 29;
+	}
+	return h;
+}
+
+static u64 corrupted(unsigned long idx, const char *how)
+{
+	pr_err("pool page %lu (pfn %#lx) was %s by the host: simulated TDX module stops\n",
+	       idx, page_to_pfn(sim.pages[idx]), how);
+	sim.fatal = true;
+	sim.fatal_status = TDX_EXT_POOL_CORRUPTED | idx;
+	return sim.fatal_status;
+}
+
+static u64 verify_page(unsigned long idx)
+{
+	if (page_count(sim.pages[idx]) == 0)
+		return corrupted(idx, "freed");
+	if (page_sum(sim.va + idx * PAGE_SIZE) != sim.csum[idx])
+		return corrupted(idx, "written");
+	return 0;
+}
+
+u64 sim_ext_init(void)
+{
+	u64 start = ktime_get_ns(), *w;
+	unsigned long i;
+	unsigned int j;
+
+	if (sim.ext_ready)
+		return TDX_EXT_ALREADY_INITIALIZED;
+	if (sim.npages < sim.pool_required)
+		return TDX_SYS_STATE_INCORRECT;
+	if (!sim.va) {
+		sim.va = vmap(sim.pages, sim.npages, VM_MAP, PAGE_KERNEL);
+		if (!sim.va)
+			return TDX_SYS_BUSY;
+	}
+	/* Fill each page with a pattern of its own and record its sum. */
+	for (i = sim.init_done; i < sim.npages; i++) {
+		w = sim.va + i * PAGE_SIZE;
+		for (j = 0; j < PAGE_SIZE / sizeof(u64); j++)
+			w[j] = ((u64)i << 32 | j) ^ 0x5eed5eed5eed5eedull;
+		sim.csum[i] = page_sum(w);
+		sim.init_done = i + 1;
+		if (sim.init_done < sim.npages && sim_out_of_time(start))
+			return TDX_INTERRUPTED_RESUMABLE;
+	}
+	sim.ext_ready = true;
+	return TDX_SUCCESS;
+}
+
+void *sim_pool_ptr(size_t off)
+{
+	return sim.va + off;
+}
+
+size_t sim_pool_bytes(void)
+{
+	return sim.ext_ready ? sim.npages * PAGE_SIZE : 0;
+}
+
+/* Check the pages under [off, off + len) before their content is used. */
+u64 sim_pool_verify(size_t off, size_t len)
+{
+	unsigned long i;
+	u64 st;
+
+	if (!len)
+		return 0;
+	for (i = off / PAGE_SIZE; i <= (off + len - 1) / PAGE_SIZE; i++) {
+		st = verify_page(i);
+		if (st)
+			return st;
+	}
+	return 0;
+}
+
+/* Record new content of [off, off + len) after the simulator wrote it. */
+void sim_pool_commit(size_t off, size_t len)
+{
+	unsigned long i;
+
+	if (!len)
+		return;
+	for (i = off / PAGE_SIZE; i <= (off + len - 1) / PAGE_SIZE; i++)
+		sim.csum[i] = page_sum(sim.va + i * PAGE_SIZE);
+}
+
+/* Re-check nr pages round-robin, so no page goes unchecked for long. */
+u64 sim_pool_scrub(unsigned int nr)
+{
+	u64 st;
+
+	if (!sim.ext_ready || !sim.npages)
+		return 0;
+	while (nr--) {
+		st = verify_page(sim.scrub_next);
+		if (st)
+			return st;
+		sim.scrub_next = (sim.scrub_next + 1) % sim.npages;
+	}
+	return 0;
+}
+
+/* Test only: write to a pool page as a buggy host would. */
+int sim_pool_scribble(unsigned long idx)
+{
+	u64 *p;
+
+	if (idx >= sim.npages)
+		return -EINVAL;
+	p = kmap_local_page(sim.pages[idx]);
+	p[7] ^= 0xdeadbeefcafef00dull;
+	kunmap_local(p);
+	return 0;
+}

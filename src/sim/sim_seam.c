@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The simulated SEAMCALL: one exported dispatcher, the metadata leaf, the
+ * resumable-work budget and fault injection.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/export.h>
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+
+#include "sim.h"
+#include "tdx_sim_api.h"
+
+struct sim sim = {
+	.lock = __MUTEX_INITIALIZER(sim.lock),
+	.tds = LIST_HEAD_INIT(sim.tds),
+};
+
+/* After one minimal step of work, may the current call go on? */
+bool sim_out_of_time(u64 start_ns)
+{
+	if (sim.every_step || !sim.slice_us)
+		return true;
+	return ktime_get_ns() - start_ns >= (u64)sim.slice_us * NSEC_PER_USEC;
+}
+
+static u64 sys_rd(struct tdx_ext_args *args)
+{
+	bool ext = sim.features & TDX_FEATURES0_EXT;
+
+	switch (args->rdx) {
+	case TDX_MD_FEATURES0:
+		args->r8 = sim.features;
+		break;
+	case TDX_MD_EXT_REQUIRED:
+		args->r8 = ext;
+		break;
+	case TDX_MD_MEMORY_POOL_REQUIRED_PAGES:
+		if (sim.pool_u16)
+			return TDX_METADATA_FIELD_ID_INCORRECT;
+		args->r8 = ext ? sim.pool_required : 0;
+		break;
+	case TDX_MD_MEMORY_POOL_REQUIRED_PAGES_U16:
+		args->r8 = ext ? sim.pool_required : 0;
+		break;
+	case TDX_MD_MAX_QUOTE_SIZE:
+		if (!sim.quote_ready)
+			return TDX_SYS_STATE_INCORRECT;
+		args->r8 = sim.max_quote;
+		break;
+	default:
+		return TDX_METADATA_FIELD_ID_INCORRECT;
+	}
+	return TDX_SUCCESS;
+}
+
+static enum sim_leaf_idx leaf_idx(u64 leaf)
+{
+	switch (leaf) {
+	case TDH_SYS_RD:
+		return SIM_L_SYS_RD;
+	case TDH_EXT_MEM_ADD:
+		return SIM_L_MEM_ADD;
+	case TDH_EXT_INIT:
+		return SIM_L_EXT_INIT;
+	case TDH_QUOTE_INIT:
+		return SIM_L_QUOTE_INIT;
+	case TDH_QUOTE_GET:
+		return SIM_L_QUOTE_GET;
+	default:
+		return SIM_L_OTHER;
+	}
+}
+
+static bool supported(enum sim_leaf_idx idx)
+{
+	switch (idx) {
+	case SIM_L_SYS_RD:
+		return true;
+	case SIM_L_MEM_ADD:
+	case SIM_L_EXT_INIT:
+		return sim.features & TDX_FEATURES0_EXT;
+	case SIM_L_QUOTE_INIT:
+	case SIM_L_QUOTE_GET:
+		return sim.features & TDX_FEATURES0_QUOTE;
+	default:
+		return false;
+	}
+}
+
+/* Fault injection, checked before a leaf does anything. */
+static bool injected(enum sim_leaf_idx idx, u64 leaf, u64 *st)
+{
+	if (sim.fail_after && sim.fail_leaf == leaf && !--sim.fail_after) {
+		*st = sim.fail_status;
+		return true;
+	}
+	if (idx == SIM_L_MEM_ADD || idx == SIM_L_EXT_INIT ||
+	    idx == SIM_L_QUOTE_INIT || idx == SIM_L_QUOTE_GET) {
+		if (sim.never_finish) {
+			*st = TDX_INTERRUPTED_RESUMABLE;
+			return true;
+		}
+		if (idx != SIM_L_MEM_ADD && sim.rnd_no_entropy) {
+			sim.rnd_no_entropy--;
+			*st = TDX_RND_NO_ENTROPY;
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * tdx_sim_seamcall() - issue a SEAMCALL to the simulated TDX module
+ * @fn: RAX: leaf in bits 15:0, version in bits 23:16
+ * @args: the other registers, in and out
+ *
+ * Context: process context; may sleep.
+ * Return: the TDX status (RAX).
+ */
+u64 tdx_sim_seamcall(u64 fn, struct tdx_ext_args *args)
+{
+	enum sim_leaf_idx idx = leaf_idx(TDX_LEAF(fn));
+	u64 st;
+
+	might_sleep();
+	mutex_lock(&sim.lock);
+	sim.calls[idx]++;
+	if (fn >> 16 || !supported(idx)) {
+		st = TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX;
+		goto out;
+	}
+	if (injected(idx, TDX_LEAF(fn), &st))
+		goto out;
+	if (sim.fatal && idx != SIM_L_SYS_RD) {
+		st = sim.fatal_status;
+		goto out;
+	}
+	if (idx != SIM_L_SYS_RD) {
+		st = sim_pool_scrub(4);
+		if (st)
+			goto out;
+	}
+
+	switch (idx) {
+	case SIM_L_SYS_RD:
+		st = sys_rd(args);
+		break;
+	case SIM_L_MEM_ADD:
+		st = sim_mem_add(args);
+		break;
+	case SIM_L_EXT_INIT:
+		st = sim_ext_init();
+		break;
+	case SIM_L_QUOTE_INIT:
+		st = sim_quote_init();
+		break;
+	case SIM_L_QUOTE_GET:
+		st = sim_quote_get(args);
+		break;
+	default:
+		st = TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX;
+		break;
+	}
+out:
+	if (st == TDX_INTERRUPTED_RESUMABLE)
+		sim.resumes[idx]++;
+	mutex_unlock(&sim.lock);
+	return st;
+}
+EXPORT_SYMBOL_GPL(tdx_sim_seamcall);
