@@ -63,6 +63,7 @@ static struct kunit_suite tdx_ext_common_suite = {
 	.name = "tdx_ext_common",
 	.test_cases = tdx_ext_common_cases,
 };
+
 kunit_test_suite(tdx_ext_common_suite);
 
 MODULE_DESCRIPTION("KUnit tests for tdx-ext's shared C code");

@@ -7,7 +7,8 @@ built by src/common/tdx_quote_doc.c.  Run with Debian's /usr/bin/python3
 
   check_quote_doc.py QUOTE PUBKEY_PEM TDREPORT [--tbs FILE] [--iss S]
       [--sub S] [--kid HEX] [--profile HEX] [--content-type S]
-      [--cert DER_FILE]...
+      [--cert DER_FILE]... [--root ROOT_CERT]
+  check_quote_doc.py QUOTE - TDREPORT --root ROOT_CERT [options as above]
 
 Checks: deterministic encoding (RFC 8949 section 4.2.1) of the document and
 of every embedded CBOR bstr; the CWT/COSE_Sign1 structure; the ES384
@@ -16,6 +17,14 @@ the certificates (leaf key == PUBKEY_PEM, each certificate signed by the
 next, the last one's self-signature if it is self-issued); the claims; and
 that report_data and every measurement equal the TDREPORT's bytes at the
 ABI.md offsets.
+
+With --root ROOT_CERT (PEM or DER) the x5bag is treated as a bag: the path
+is built from the leaf (the one certificate that issued none of the
+others) through the bag to the pinned root, in whatever order the bag
+holds them; every certificate must be on that path, every issuer a CA, a
+self-signed certificate in the bag must be the pinned root itself, and the
+root must be self-signed.  With PUBKEY_PEM "-" the signing key is the
+leaf's key.
 
 Exit status: 0 all good, 1 a check failed, 2 usage or I/O error,
 3 the signature did not verify.
@@ -35,6 +44,10 @@ class Bad(Exception):
 
 
 class BadSig(Exception):
+    pass
+
+
+class Usage(Exception):
     pass
 
 
@@ -159,13 +172,100 @@ def check_evidence(item, model, values, what):
          "  got  %r\n  want %r" % (what, meas[0], {1: values}))
 
 
+def load_cert(name):
+    with open(name, "rb") as f:
+        data = f.read()
+    if b"-----BEGIN" in data:
+        return x509.load_pem_x509_certificate(data)
+    return x509.load_der_x509_certificate(data)
+
+
+def _signed_by(c, issuer):
+    """c's issuer name is issuer's subject and issuer's key verifies c."""
+    if c.issuer != issuer.subject:
+        return False
+    key = issuer.public_key()
+    if not isinstance(key, ec.EllipticCurvePublicKey):
+        return False
+    try:
+        key.verify(c.signature, c.tbs_certificate_bytes,
+                   ec.ECDSA(c.signature_hash_algorithm))
+    except InvalidSignature:
+        return False
+    return True
+
+
+def _check_ca(c, what):
+    try:
+        bc = c.extensions.get_extension_for_class(x509.BasicConstraints)
+    except x509.ExtensionNotFound:
+        raise Bad("%s: no basicConstraints, but it issues certificates" % what)
+    need(bc.value.ca, "%s: not a CA, but it issues certificates" % what)
+    try:
+        ku = c.extensions.get_extension_for_class(x509.KeyUsage)
+    except x509.ExtensionNotFound:
+        return
+    need(ku.value.key_cert_sign, "%s: keyUsage lacks keyCertSign" % what)
+
+
+def bag_path(parsed, root):
+    """The path leaf -> ... -> (issued by) root through the x5bag."""
+    der = serialization.Encoding.DER
+    root_der = root.public_bytes(der)
+    need(root.issuer == root.subject and _signed_by(root, root),
+         "the pinned root is not self-signed")
+    others = []
+    for i, c in enumerate(parsed):
+        if c.public_bytes(der) == root_der:
+            continue            # the root may travel in the bag too
+        need(not (c.issuer == c.subject and _signed_by(c, c)),
+             "certificate %d of the x5bag is self-signed but is not the "
+             "pinned root (%s)" % (i, c.subject.rfc4514_string()))
+        others.append((i, c))
+    need(others, "the x5bag holds no certificate but the root")
+    leaves = [(i, c) for i, c in others
+              if not any(j != i and _signed_by(o, c) for j, o in others)]
+    need(len(leaves) == 1, "x5bag: %d certificates issue none of the others "
+         "(want exactly one leaf)" % len(leaves))
+    path = [leaves[0]]
+    used = {leaves[0][0]}
+    while True:
+        i, cur = path[-1]
+        need(isinstance(cur.signature_hash_algorithm, hashes.SHA384),
+             "certificate %d: not SHA-384" % i)
+        if _signed_by(cur, root):
+            break
+        nxt = [(j, o) for j, o in others
+               if j not in used and _signed_by(cur, o)]
+        need(len(nxt) == 1, "certificate %d (%s): %s issuer in the x5bag, and "
+             "the pinned root did not issue it" %
+             (i, cur.subject.rfc4514_string(), "no" if not nxt else
+              "more than one"))
+        _check_ca(nxt[0][1], "certificate %d" % nxt[0][0])
+        path.append(nxt[0])
+        used.add(nxt[0][0])
+    _check_ca(root, "the pinned root")
+    need(isinstance(root.signature_hash_algorithm, hashes.SHA384),
+         "the pinned root: not SHA-384")
+    need(len(used) == len(others), "x5bag: certificate(s) %s not on the path "
+         "from the leaf to the root" %
+         sorted(j for j, _ in others if j not in used))
+    return [c for _, c in path]
+
+
 def check(args):
     with open(args.quote, "rb") as f:
         doc = f.read()
     with open(args.tdreport, "rb") as f:
         rep = f.read()
-    with open(args.pubkey, "rb") as f:
-        pub = serialization.load_pem_public_key(f.read())
+    root = load_cert(args.root) if args.root else None
+    if args.pubkey == "-":
+        if root is None:
+            raise Usage("PUBKEY_PEM '-' (the leaf's key) needs --root")
+        pub = None
+    else:
+        with open(args.pubkey, "rb") as f:
+            pub = serialization.load_pem_public_key(f.read())
     need(len(rep) == 1024, "TDREPORT is %d bytes" % len(rep))
 
     need(doc[:4] == bytes.fromhex("d83dd284"), "does not start d8 3d d2 84")
@@ -201,6 +301,13 @@ def check(args):
     need(isinstance(payload, bytes), "payload is not a bstr")
     need(isinstance(sig, bytes) and len(sig) == 96, "signature is not 96 B")
 
+    parsed = [x509.load_der_x509_certificate(c) for c in certs]
+    spki = serialization.PublicFormat.SubjectPublicKeyInfo
+    if root is not None:
+        path = bag_path(parsed, root)
+        if pub is None:
+            pub = path[0].public_key()
+
     # The signature, over a Sig_structure rebuilt independently.
     tbs = cbor2.dumps(["Signature1", prot, b"", payload])
     if args.tbs:
@@ -216,13 +323,13 @@ def check(args):
     except InvalidSignature:
         raise BadSig("ES384 signature does not verify")
 
-    # The certificates: leaf holds the signing key; each signed by the next.
-    parsed = [x509.load_der_x509_certificate(c) for c in certs]
-    spki = serialization.PublicFormat.SubjectPublicKeyInfo
-    need(parsed[0].public_key().public_bytes(serialization.Encoding.DER, spki)
+    # The certificates: leaf holds the signing key; each signed by the next
+    # (with --root: the path built above).
+    leaf = path[0] if root is not None else parsed[0]
+    need(leaf.public_key().public_bytes(serialization.Encoding.DER, spki)
          == pub.public_bytes(serialization.Encoding.DER, spki),
          "leaf certificate's key is not the signing key")
-    for i, c in enumerate(parsed):
+    for i, c in enumerate(parsed if root is None else []):
         need(isinstance(c.signature_hash_algorithm, hashes.SHA384),
              "certificate %d: not SHA-384" % i)
         if i + 1 < len(parsed):
@@ -278,10 +385,13 @@ def main():
     ap.add_argument("--profile")
     ap.add_argument("--content-type")
     ap.add_argument("--cert", action="append")
+    ap.add_argument("--root", metavar="ROOT_CERT",
+                    help="pin this root (PEM or DER) and build the path "
+                    "through the x5bag; PUBKEY_PEM may then be '-'")
     args = ap.parse_args()
     try:
         check(args)
-    except OSError as e:
+    except (OSError, Usage) as e:
         print("check_quote_doc: %s" % e, file=sys.stderr)
         return 2
     except BadSig as e:

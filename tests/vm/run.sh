@@ -6,6 +6,10 @@
 # with busybox, the tests, our modules and the kernel modules they depend on,
 # boot it under qemu-system-x86_64/TCG, read the verdict from the second
 # UART, and scan the console for kernel splats, taint and kmemleak reports.
+# Files the guest sends on the third UART (t_artifact) are decoded into
+# <boot dir>/artifacts/, then every executable tests/vm/host/*.sh runs as
+# "CHECK ARTIFACT_DIR KERNEL_TAG" and its "PASS name" / "FAIL name: reason"
+# lines count as results of that kernel.
 #
 #   tests/vm/run.sh [options] KERNEL...     KERNEL: deb61 deb612 debug
 #
@@ -169,6 +173,23 @@ build_kunit() {
 	fi
 }
 
+# tdx_ext_simtest (tests/vm/simtest), the simulator's test driver, for
+# every kernel; like the modules: W=1, sparse, not a single warning.
+build_simtest() {
+	local d=$TDX_STATE/$1/simtest
+	[ $build = 0 ] && [ -f "$d/tdx_ext_simtest.ko" ] && return 0
+	rm -rf "$d"
+	mkdir -p "$d/src"
+	cp -a "$here/simtest/." "$d/"
+	cp -a "$TDX_TOP/src/common" "$d/src/"
+	if ! make -C "$KDIR" M="$d" W=1 C=1 modules >"$d/build.log" 2>&1 ||
+			grep -qE 'warning:|error:' "$d/build.log"; then
+		res FAIL "$tag/build-simtest" "$(grep -m1 -E 'warning:|error:' "$d/build.log") ($d/build.log)"
+		return 1
+	fi
+	res PASS "$tag/build-simtest-W1-sparse-clean"
+}
+
 build_inject() {
 	local d=$TDX_STATE/$1/inject
 	rm -rf "$d"
@@ -184,7 +205,10 @@ add_kernel_deps() {	# root ko...
 	shift
 	mkdir -p "$root/lib/tdx/preload"
 	for ko in "$@"; do
-		for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do
+		# Hard dependencies, then soft ones ("pre: sha512"), which
+		# the kernel would otherwise request_module() in vain here.
+		for dep in $(modinfo -F depends "$ko" | tr ',' ' ') \
+			   $(modinfo -F softdep "$ko" | sed 's/^pre://; s/post:.*//'); do
 			while read -r line; do
 				case "$line" in
 				insmod\ *) ;;
@@ -231,6 +255,8 @@ make_initramfs() {	# kname
 	esac
 	[ -f "$TDX_STATE/$k/kunit/tdx_ext_kunit.ko" ] &&
 		mods+=("$TDX_STATE/$k/kunit/tdx_ext_kunit.ko")
+	[ -f "$TDX_STATE/$k/simtest/tdx_ext_simtest.ko" ] &&
+		mods+=("$TDX_STATE/$k/simtest/tdx_ext_simtest.ko")
 	cp "${mods[@]}" "$root/lib/tdx/modules/"
 	preload=$(add_kernel_deps "$root" "${mods[@]}") || return 1
 	cat >"$root/etc/tdx-test.conf" <<-CONF
@@ -257,19 +283,84 @@ boot_cause() {	# rc console qemu_err
 	fi
 }
 
+# The artifact channel: "BEGIN NAME", base64 lines, "END NAME".  Each
+# complete block becomes $2/NAME; a truncated or undecodable block, or a
+# bad name, fails $tag/artifacts.
+decode_artifacts() {	# channel_file out_dir
+	local f=$1 out=$2 tmp=$2/.b64 what n name bad=
+	rm -rf "$out"
+	mkdir -p "$tmp"
+	[ -s "$f" ] || { rmdir "$tmp"; return 0; }
+	while read -r what n name; do
+		case "$what" in
+		trunc) bad="$bad; $n: no END line (truncated)" ; continue ;;
+		esac
+		case "$name" in
+		''|/*|*..*|*[!A-Za-z0-9._/-]*) bad="$bad; bad name '$name'"; continue ;;
+		esac
+		mkdir -p "$(dirname "$out/$name")"
+		base64 -d "$tmp/$n.b64" >"$out/$name" 2>/dev/null ||
+			{ rm -f "$out/$name"; bad="$bad; $name: not valid base64"; }
+	done < <(awk -v dir="$tmp" '
+		{ sub(/\r$/, "") }
+		/^BEGIN / {
+			if (cur != "") print "trunc " cur
+			cur = substr($0, 7); n++; file = dir "/" n ".b64"
+			printf "" >file
+			next
+		}
+		/^END / {
+			if (cur != "" && substr($0, 5) == cur) { close(file); print "ok " n " " cur }
+			else if (cur != "") print "trunc " cur
+			cur = ""
+			next
+		}
+		cur != "" { print >file }
+		END { if (cur != "") print "trunc " cur }' "$f")
+	rm -rf "$tmp"
+	[ -z "$bad" ] || res FAIL "$tag/artifacts" "${bad#; } ($f)"
+}
+
+# Host-side checks of the artifacts: tests/vm/host/*.sh ARTIFACT_DIR TAG.
+run_host_checks() {	# artifact_dir
+	local h out rc line name errf
+	for h in "$here"/host/*.sh; do
+		[ -x "$h" ] || continue
+		name=$(basename "$h" .sh)
+		errf=$rundir/host-$name.err
+		out=$("$h" "$1" "$tag" 2>"$errf")
+		rc=$?
+		while IFS= read -r line; do
+			case "$line" in
+			"PASS "*) res PASS "$tag/${line#PASS }" ;;
+			"FAIL "*)
+				line=${line#FAIL }
+				res FAIL "$tag/${line%%: *}" "${line#*: }"
+				;;
+			'') ;;
+			*) log "$tag: host/$name: $line" ;;
+			esac
+		done <<<"$out"
+		if [ "$rc" != 0 ] && ! grep -q '^FAIL ' <<<"$out"; then
+			res FAIL "$tag/host/$name" "exited $rc without a FAIL line: $(tail -1 "$errf") ($errf)"
+		fi
+	done
+}
+
 boot_and_check() {	# kname
-	local k=$1 dir=$rundir rc t0 append con res_f err
+	local k=$1 dir=$rundir rc t0 append con res_f err art_f
 	con=$dir/console.log
 	res_f=$dir/result.txt
 	err=$dir/qemu.err
-	rm -f "$con" "$res_f" "$err"
+	art_f=$dir/artifacts.txt
+	rm -f "$con" "$res_f" "$err" "$art_f"
 	append="console=ttyS0 loglevel=7 panic=-1 oops=panic rdinit=/init"
 	[ "$k" != debug ] && append="$append slub_debug=FZPU"
 	[ -n "$append_extra" ] && append="$append $append_extra"
 	t0=$(now)
 	timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -machine q35 \
 		-cpu max -smp 2 -m 1G -display none -monitor none -no-reboot \
-		-serial stdio -serial "file:$res_f" \
+		-serial stdio -serial "file:$res_f" -serial "file:$art_f" \
 		-kernel "$IMAGE" -initrd "$dir/initramfs.gz" -append "$append" \
 		</dev/null 2>"$err" | tr -d '\r' |
 		if [ $stream = 1 ]; then
@@ -302,6 +393,9 @@ boot_and_check() {	# kname
 			;;
 		esac
 	done <"$res_f"
+
+	decode_artifacts "$art_f" "$dir/artifacts"
+	run_host_checks "$dir/artifacts"
 
 	if grep -q '^DONE' "$res_f"; then
 		res PASS "$tag/suite-complete"
@@ -361,6 +455,7 @@ for k in "${kernels[@]}"; do
 			die_setup "building the inject module for $KVER failed" ;;
 		esac
 		build_kunit "$k"
+		build_simtest "$k"
 		if make_initramfs "$k"; then
 			boot_and_check "$k"
 		else

@@ -10,6 +10,7 @@ t_ok()   { echo "ok $T_PREFIX/$1" >"$TDX_RESULT"; echo "[test] ok $T_PREFIX/$1";
 t_fail() { echo "not ok $T_PREFIX/$1 # $2" >"$TDX_RESULT"; echo "[test] not ok $T_PREFIX/$1 # $2"; }
 
 # t_run NAME CMD...: ok when CMD exits 0; the reason quotes its output.
+# Returns CMD's success, so that a test can stop when a step failed.
 t_run() {
 	local name=$1 out
 	shift
@@ -17,6 +18,7 @@ t_run() {
 		t_ok "$name"
 	else
 		t_fail "$name" "'$*' failed: $(echo "$out" | tail -3 | tr '\n' ' ')"
+		return 1
 	fi
 }
 
@@ -30,3 +32,249 @@ t_expect() {
 }
 
 MODDIR=/lib/tdx/modules
+
+# --- artifacts: files for the host-side checks (tests/vm/host/*.sh) ---------
+# t_artifact NAME FILE: send FILE on the artifact channel (third UART) as
+# "BEGIN NAME", base64 lines, "END NAME"; the host decodes it into
+# artifacts/NAME.  NAME: letters, digits, ".", "_", "-", "/".
+: "${TDX_ARTIFACT:=/dev/ttyS2}"
+t_artifact() {
+	local err
+	case "$1" in
+	''|/*|*..*|*[!A-Za-z0-9._/-]*)
+		t_fail "artifact/$1" "bad artifact name '$1'"
+		return 1
+		;;
+	esac
+	if [ ! -f "$2" ]; then
+		t_fail "artifact/$1" "no file $2"
+		return 1
+	fi
+	if ! err=$({ { echo "BEGIN $1"; base64 "$2"; echo "END $1"; } >"$TDX_ARTIFACT"; } 2>&1); then
+		t_fail "artifact/$1" "writing to $TDX_ARTIFACT failed: $err"
+		return 1
+	fi
+}
+
+# --- the simulator (tdx_ext_sim) and its test driver (tdx_ext_simtest) ------
+SIM_DBG=/sys/kernel/debug/tdx_ext_sim
+ST_DBG=/sys/kernel/debug/tdx_ext_simtest
+
+# hexbytes SEED N: N bytes as hex digits, a pattern fixed by SEED.
+hexbytes() {
+	awk -v s="$1" -v n="$2" 'BEGIN {
+		for (i = 0; i < n; i++)
+			printf "%02x", (s * 131 + i * 29 + int(i * i / 3)) % 256
+		print ""
+	}'
+}
+
+# td_measurements SEED: every td_create field as key=hex lines, each field
+# its own hexbytes pattern (seed SEED * 16 + field number).
+td_measurements() {
+	awk -v s="$1" 'BEGIN {
+		n = split("mrtd mrconfigid mrowner mrownerconfig rtmr0 rtmr1 rtmr2 rtmr3 servtd_hash attributes xfam", f, " ")
+		for (k = 1; k <= n; k++) {
+			len = k <= 9 ? 48 : 8
+			seed = s * 16 + (k <= 9 ? k : k + 4)
+			printf "%s=", f[k]
+			for (i = 0; i < len; i++)
+				printf "%02x", (seed * 131 + i * 29 + int(i * i / 3)) % 256
+			print ""
+		}
+	}'
+}
+
+# reportdata_hex SEED: 64 bytes (128 hex digits) mixing 00, ff, newline,
+# CR, space and high bytes with a pattern.
+reportdata_hex() {
+	awk -v s="$1" 'BEGIN {
+		split("00 ff 0a 0d 20 80 7f 01", sp, " ")
+		for (i = 0; i < 64; i++)
+			if (i < 8) printf "%s", sp[i + 1]
+			else printf "%02x", (s * 97 + i * 53) % 256
+		print ""
+	}'
+}
+
+# hexat FILE OFFSET COUNT: COUNT bytes of FILE at OFFSET as hex digits.
+hexat() {
+	dd if="$1" bs=1 skip="$2" count="$3" 2>/dev/null | od -An -v -tx1 | tr -d ' \n'
+}
+
+# le64 VALUE: VALUE (e.g. 0x1234) as 8 little-endian bytes on stdout
+# (octal escapes computed by the shell: no fork per byte).
+le64() {
+	local v=$(($1)) i=0 b out=
+	while [ $i -lt 8 ]; do
+		b=$(((v >> (i * 8)) & 255))
+		out="$out\\$((b >> 6))$(((b >> 3) & 7))$((b & 7))"
+		i=$((i + 1))
+	done
+	printf "$out"
+}
+
+# sim_param NAME: a load parameter of the simulator.
+sim_param() { cat "/sys/module/tdx_ext_sim/parameters/$1" 2>/dev/null; }
+# sim_state KEY: a key=value line of the simulator's debugfs state.
+sim_state() { sed -n "s/^$1=//p" "$SIM_DBG/state" 2>/dev/null | head -1; }
+# st_info KEY: a key=value line of tdx_ext_simtest's info file.
+st_info() { sed -n "s/^$1=//p" "$ST_DBG/info" 2>/dev/null | head -1; }
+
+# sim_load NAME [PARAM=VALUE]...: insmod the simulator; result NAME.
+sim_load() {
+	local name=$1
+	shift
+	t_run "$name" insmod "$MODDIR/tdx_ext_sim.ko" "$@" || return 1
+	if [ ! -d "$SIM_DBG" ]; then
+		t_fail "$name-debugfs" "$SIM_DBG missing"
+		return 1
+	fi
+}
+
+# sim_ctl NAME FILE VALUE: write VALUE to a simulator control file; a
+# result (NAME) only when that fails.
+sim_ctl() {
+	local err
+	if err=$({ printf '%s\n' "$3" >"$SIM_DBG/$2"; } 2>&1); then
+		return 0
+	fi
+	t_fail "$1" "writing '$3' to $SIM_DBG/$2 failed: ${err:-error}"
+	return 1
+}
+
+# sim_td NAME SEED DIR: create a TD whose measurements (every td_create
+# field) derive from SEED; writes them to DIR/measurements.txt as key=hex
+# lines and sets TD_ID and TD_HANDLE.
+sim_td() {
+	local name=$1 seed=$2 dir=$3 err
+	mkdir -p "$dir"
+	td_measurements "$seed" >"$dir/measurements.txt"
+	if ! err=$({ tr '\n' ' ' <"$dir/measurements.txt" >"$SIM_DBG/td_create"; } 2>&1); then
+		t_fail "$name" "td_create: ${err:-write failed}"
+		return 1
+	fi
+	TD_ID=$(cat "$SIM_DBG/td_create" 2>/dev/null)
+	TD_HANDLE=$(cat "$SIM_DBG/tds/$TD_ID/handle" 2>/dev/null)
+	case "$TD_HANDLE" in
+	0x[0-9a-fA-F]*) ;;
+	*)
+		t_fail "$name" "TD id '$TD_ID': handle '$TD_HANDLE' (want 0x...)"
+		return 1
+		;;
+	esac
+	echo "$TD_HANDLE" >"$dir/handle"
+	t_ok "$name"
+}
+
+# sim_report NAME ID RDHEX OUT: write REPORTDATA (hex) to the TD's report
+# file and read its 1024-byte TDREPORT back from the same open file into
+# OUT; checks the size, REPORTDATA and MRTD (from the TD's measurements.txt
+# in OUT's directory).
+sim_report() {
+	local name=$1 f="$SIM_DBG/tds/$2/report" n mrtd
+	if ! exec 3<>"$f"; then
+		t_fail "$name" "cannot open $f"
+		return 1
+	fi
+	if ! printf '%s' "$3" >&3; then
+		exec 3>&-
+		t_fail "$name" "writing REPORTDATA to $f failed"
+		return 1
+	fi
+	cat <&3 >"$4"
+	exec 3>&-
+	n=$(($(wc -c <"$4")))
+	if [ "$n" != 1024 ]; then
+		t_fail "$name" "read $n bytes of TDREPORT from $f, expected 1024"
+		return 1
+	fi
+	if [ "$(hexat "$4" 128 64)" != "$3" ]; then
+		t_fail "$name" "REPORTDATA at offset 128 is $(hexat "$4" 128 64), wrote $3"
+		return 1
+	fi
+	mrtd=$(sed -n 's/^mrtd=//p' "$(dirname "$4")/measurements.txt")
+	if [ "$(hexat "$4" 528 48)" != "$mrtd" ]; then
+		t_fail "$name" "MRTD at offset 528 is $(hexat "$4" 528 48), expected $mrtd"
+		return 1
+	fi
+	t_ok "$name"
+}
+
+# sim_tds DIR: two TDs with distinct measurements and a report each, for
+# REPORTDATA of their own: DIR/{measurements.txt,handle,reportdata.hex,
+# report.bin} for the first, DIR/td2/... for the second.
+sim_tds() {
+	local d=$1 rd
+	sim_td td1-create 1 "$d" || return 1
+	TD1_ID=$TD_ID
+	rd=$(reportdata_hex 1)
+	echo "$rd" >"$d/reportdata.hex"
+	sim_report td1-report "$TD1_ID" "$rd" "$d/report.bin" || return 1
+	sim_td td2-create 2 "$d/td2" || return 1
+	TD2_ID=$TD_ID
+	rd=$(reportdata_hex 2)
+	echo "$rd" >"$d/td2/reportdata.hex"
+	sim_report td2-report "$TD2_ID" "$rd" "$d/td2/report.bin"
+}
+
+# Each resumable loop of tdx_ext_simtest gives up after this long (the
+# module's own default is 60 s): a simulator that never finishes a call
+# then costs 20 s per module load, within the host's limit per boot.  A
+# working simulator needs well under a second per loop, even on the debug
+# kernel under TCG.
+ST_LOOP_TIMEOUT_MS=20000
+
+# st_load NAME [PARAM=VALUE]...: insmod tdx_ext_simtest; on failure the
+# reason quotes the kernel's last word about it.
+st_load() {
+	local name=$1 out
+	shift
+	if out=$(insmod "$MODDIR/tdx_ext_simtest.ko" loop_timeout_ms=$ST_LOOP_TIMEOUT_MS "$@" 2>&1); then
+		t_ok "$name"
+		return 0
+	fi
+	t_fail "$name" "insmod tdx_ext_simtest: $(echo "$out" | tail -1 | tr -d '\n'); kernel: $(dmesg | grep 'tdx_ext_simtest:' | tail -1 | sed 's/^\[[^]]*\] *//')"
+	return 1
+}
+
+# st_reports DIR: hand both TDs' handles and reports (sim_tds) to simtest.
+st_reports() {
+	local err
+	if ! err=$({ { le64 "$(cat "$1/handle")"; cat "$1/report.bin"; } >"$ST_DBG/report"; } 2>&1) ||
+	   ! err=$({ { le64 "$(cat "$1/td2/handle")"; cat "$1/td2/report.bin"; } >"$ST_DBG/report2"; } 2>&1); then
+		t_fail reports-to-simtest "${err:-write failed}"
+		return 1
+	fi
+	t_expect reports-to-simtest "1032 1032" "$(st_info report_len) $(st_info report2_len)"
+}
+
+# st_run GROUP [KEY=VALUE]...: run a simtest group, copy its new result
+# lines to the verdict channel.  Returns 1 if one of them failed.
+st_run() {
+	local tag=$1 a n0 line err fails=0 new=/tmp/st_run.new
+	for a in "$@"; do
+		case "$a" in tag=*) tag=${a#tag=} ;; esac
+	done
+	n0=$(($(wc -l <"$ST_DBG/results")))
+	if ! err=$({ echo "$*" >"$ST_DBG/run"; } 2>&1); then
+		t_fail "$tag/run" "writing '$*' to $ST_DBG/run failed: ${err:-error} (see the console)"
+		return 1
+	fi
+	tail -n +$((n0 + 1)) "$ST_DBG/results" >"$new"
+	if [ ! -s "$new" ]; then
+		t_fail "$tag/results" "group '$1' produced no result lines"
+		return 1
+	fi
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "*) t_ok "${line#ok }" ;;
+		"not ok "*)
+			line=${line#not ok }
+			t_fail "${line%% # *}" "${line#* # }"
+			fails=1
+			;;
+		esac
+	done <"$new"
+	return $fails
+}

@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0
+# Bring-up and quoting with every call a minimal step (slice_us=0), a
+# 4 MiB MAX_QUOTE_SIZE (a three-node HPA_LINKED_LIST output buffer) and a
+# pool just big enough for it.  Each resumable leaf must have been resumed;
+# a pending QUOTE.GET makes the same leaf with other inputs busy.  The
+# quote goes to the host for the same checks as 30-sim's.
+. /tests/lib.sh
+
+A=/tmp/artifacts/every-step
+mkdir -p "$A"
+
+sim_load load-sim seed=1234 slice_us=0 max_quote_size=4194304 pool_pages=2100 || exit 0
+if st_load load-simtest; then
+	sim_tds "$A" && st_reports "$A"
+	st_run bringup
+	t_expect pool-given-is-param "$(sim_param pool_pages)" "$(st_info pool_given)"
+	t_expect max-quote-size "4194304" "$(st_info max_quote_size)"
+	for l in mem_add ext_init quote_init; do
+		n=$(st_info ${l}_resumes)
+		if [ "${n:-0}" -gt 0 ]; then
+			t_ok "$l-resumed"
+		else
+			t_fail "$l-resumed" "no TDX_INTERRUPTED_RESUMABLE in ${n:-?} resumes of $(st_info ${l}_calls) calls with slice_us=0"
+		fi
+	done
+	st_run quote
+	n=$(st_info quote_get_resumes)
+	if [ "${n:-0}" -gt 0 ]; then
+		t_ok quote_get-resumed
+	else
+		t_fail quote_get-resumed "QUOTE.GET never resumed with slice_us=0 ($(st_info quote_get_calls) calls)"
+	fi
+	st_run resume-busy
+	cat "$ST_DBG/quote" >"$A/quote.cbor"
+	t_expect quote-magic d83dd284 "$(hexat "$A/quote.cbor" 0 4)"
+	if cat "$SIM_DBG/root_cert.pem" >"$A/root_cert.pem" 2>/dev/null &&
+	   grep -q 'BEGIN CERTIFICATE' "$A/root_cert.pem"; then
+		t_ok root-cert
+	else
+		t_fail root-cert "$SIM_DBG/root_cert.pem: no PEM certificate"
+	fi
+	# The host checks what is sent; a run without a quote sends nothing.
+	if [ -s "$A/quote.cbor" ]; then
+		for f in quote.cbor report.bin root_cert.pem measurements.txt reportdata.hex; do
+			t_artifact "every-step/$f" "$A/$f"
+		done
+	fi
+	t_run rmmod-simtest rmmod tdx_ext_simtest
+fi
+t_run rmmod-sim rmmod tdx_ext_sim
