@@ -11,6 +11,7 @@
 #   make check            the whole test suite (what .ci/run runs)
 #   make unit             host unit tests only
 #   make vm               VM tests only (VM_KERNELS="deb61 deb612 debug")
+#   make bench            benchmarks in QEMU, printed as figures
 
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
@@ -19,7 +20,7 @@ PWD := $(CURDIR)
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 
 .PHONY: all modules modules_install install clean tools tools-clean \
-	check unit vm demo checkheaders
+	check unit vm demo bench checkheaders
 
 all: modules
 
@@ -68,3 +69,6 @@ check:
 
 demo:
 	tests/vm/demo.sh
+
+bench:
+	tests/bench/run.sh

@@ -55,6 +55,13 @@ esac
 [ -f tdx_ext_sim.ko ] && res PASS make/builds-both-modules ||
 	res FAIL make/builds-both-modules "tdx_ext_sim.ko not built"
 
+# modinfo documents every parameter.
+parms=$(modinfo -F parm tdx_ext.ko 2>/dev/null)
+for p in backend timeout queue_depth; do
+	echo "$parms" | grep -q "^$p:.\{20,\}" && res PASS "make/modinfo-parm-$p" ||
+		res FAIL "make/modinfo-parm-$p" "modinfo -F parm tdx_ext.ko: no description of $p"
+done
+
 check make/install make install KVER="$KVER_612" INSTALL_MOD_PATH="$w/root"
 f=$(find "$w/root/lib/modules/$KVER_612" -name 'tdx_ext.ko*' | head -1)
 if [ -n "$f" ] && grep -q 'tdx_ext.ko' "$w/root/lib/modules/$KVER_612/modules.dep" 2>/dev/null; then

@@ -383,6 +383,7 @@ boot_and_check() {	# kname
 	local line name reason
 	while IFS= read -r line; do
 		case "$line" in
+		"# "*) echo "$tag: ${line#\# }" ;;	# figures, not results
 		"ok "*) res PASS "$tag/${line#ok }" ;;
 		"not ok "*)
 			line=${line#not ok }

@@ -10,8 +10,14 @@ step "1. load the simulated TDX module: insmod tdx_ext_sim.ko"
 t_run load-simulator insmod $MODDIR/tdx_ext_sim.ko
 ls -d /sys/kernel/debug/tdx_ext_sim
 
-step "2. load the driver: insmod tdx_ext.ko"
-t_run load-driver insmod $MODDIR/tdx_ext.ko
+step "2. load the driver with the simulator as its TDX module: insmod tdx_ext.ko backend=sim"
+echo "(it reads the metadata, gives the simulator its 50 MiB pool, initialises Extensions and quoting)"
+t_run load-driver insmod $MODDIR/tdx_ext.ko backend=sim
+dmesg | grep -E 'tdx_ext: ' | tail -3
+S=/sys/class/misc/tdx_quote
+for a in backend state pool_pages pool_donated max_quote_size engine/calls engine/resumes; do
+	printf '  %-16s %s\n' "$a" "$(cat $S/$a)"
+done
 ls -l /dev/tdx_quote
 
 step "3. self-check: tdx-quote ok"

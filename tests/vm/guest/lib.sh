@@ -278,3 +278,23 @@ st_run() {
 	done <"$new"
 	return $fails
 }
+
+# Free pages, counting those parked in per-CPU lists (which nr_free_pages
+# leaves out, and which would make before/after comparisons noisy).
+free_pages() {
+	awk '/^nr_free_pages / { f = $2 } END { print f }' /proc/vmstat |
+		{ read -r f; echo $((f + $(awk '$1 == "count:" { s += $2 } END { print s + 0 }' /proc/zoneinfo))); }
+}
+
+# t_pages NAME LOST LIMIT REASON: pass when fewer than LIMIT pages were lost.
+# Not judged under KASAN, whose quarantine holds freed memory back (there,
+# kmemleak watches the slab; these checks run on the Debian kernels).
+t_pages() {
+	if dmesg | grep -q 'KernelAddressSanitizer initialized'; then
+		echo "[test] $T_PREFIX/$1: not judged under KASAN (lost $2 pages)"
+	elif [ "$2" -lt "$3" ]; then
+		t_ok "$1"
+	else
+		t_fail "$1" "$2 pages lost (limit $3): $4"
+	fi
+}

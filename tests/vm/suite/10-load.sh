@@ -3,14 +3,15 @@
 # without leaving either behind.
 . /tests/lib.sh
 
-t_run insmod-sim insmod $MODDIR/tdx_ext_sim.ko
+t_run insmod-sim insmod $MODDIR/tdx_ext_sim.ko pool_pages=512
 if [ -d /sys/kernel/debug/tdx_ext_sim ]; then
 	t_ok sim-debugfs-dir
 else
 	t_fail sim-debugfs-dir "/sys/kernel/debug/tdx_ext_sim missing"
 fi
 
-t_run insmod-driver insmod $MODDIR/tdx_ext.ko
+# backend=sim with a small pool, to keep this test about loading.
+t_run insmod-driver insmod $MODDIR/tdx_ext.ko backend=sim
 if [ -c /dev/tdx_quote ]; then
 	t_ok device-node
 	# 0600 root:root until a udev rule grants a group.
@@ -38,6 +39,6 @@ t_expect debugfs-gone "absent" \
 	"$([ -e /sys/kernel/debug/tdx_ext_sim ] && echo present || echo absent)"
 
 # A second cycle shows that unload really released everything.
-t_run reload insmod $MODDIR/tdx_ext_sim.ko
-t_run reload-driver insmod $MODDIR/tdx_ext.ko
+t_run reload insmod $MODDIR/tdx_ext_sim.ko pool_pages=512
+t_run reload-driver insmod $MODDIR/tdx_ext.ko backend=sim
 t_run reunload sh -c "rmmod tdx_ext && rmmod tdx_ext_sim"

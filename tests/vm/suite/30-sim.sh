@@ -10,7 +10,6 @@
 A=/tmp/artifacts/sim
 mkdir -p "$A"
 
-free_pages() { sed -n 's/^nr_free_pages //p' /proc/vmstat; }
 free_before=$(free_pages)
 
 sim_load load-sim seed=1234 || exit 0
@@ -46,9 +45,6 @@ t_run rmmod-sim rmmod tdx_ext_sim
 # Unloading the simulated TDX module frees the whole pool (12800 pages):
 # the free page count comes back to within 1024 pages of where it was.
 free_after=$(free_pages)
-if [ $((free_before - free_after)) -lt 1024 ]; then
-	t_ok pool-freed-on-unload
-else
-	t_fail pool-freed-on-unload "free pages $free_before before load, $free_after after unload"
-fi
+t_pages pool-freed-on-unload $((free_before - free_after)) 1024 \
+	"free pages $free_before before load, $free_after after unload"
 t_expect debugfs-gone absent "$([ -e "$SIM_DBG" ] && echo present || echo absent)"

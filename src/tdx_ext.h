@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tdx_ext internals: the engine that runs SEAMCALLs, the memory pool, and
+ * the driver state shown in sysfs.
+ */
+#ifndef TDX_EXT_H
+#define TDX_EXT_H
+
+#include <linux/completion.h>
+#include <linux/list.h>
+#include <linux/refcount.h>
+#include <linux/types.h>
+
+#include "tdx_abi.h"
+#include "tdx_ext_hw.h"
+
+/* TDX_RND_NO_ENTROPY is retried this often, as the kernel's TDX code does. */
+#define TDX_EXT_RND_RETRIES	10
+
+enum tdx_ext_resume {
+	TDX_EXT_RESUME_REISSUE,		/* re-issue the original inputs */
+	TDX_EXT_RESUME_FEED_RCX,	/* MEM.ADD: feed back the RCX it returned */
+};
+
+/*
+ * One SEAMCALL as the engine runs it: re-issued while the TDX module says
+ * TDX_INTERRUPTED_RESUMABLE, until it completes or the deadline passes.
+ * Two references: the submitter's and the engine's.  A submitter that
+ * gives up (killed) drops its own; the engine finishes the call anyway and
+ * the last put releases the job.
+ */
+struct tdx_ext_job {
+	struct list_head node;
+	refcount_t ref;
+	struct completion done;
+	bool queued_limit;		/* counts against queue_depth */
+
+	u64 fn;
+	enum tdx_ext_resume resume;
+	struct tdx_ext_args in;		/* pristine inputs */
+	struct tdx_ext_args out;	/* registers after the last call */
+
+	u64 status;			/* TDX status of the last call */
+	int err;			/* 0, or why the job failed */
+	u64 resumes, retries;
+	u64 seam_ns;			/* time inside SEAMCALL */
+	u64 wall_ns;			/* from first call to last */
+
+	void (*release)(struct tdx_ext_job *job);
+};
+
+/* Engine counters, shown in sysfs. */
+struct tdx_ext_stats {
+	atomic64_t jobs, calls, resumes, retries, timeouts, errors;
+	atomic64_t seam_ns;		/* inside SEAMCALL */
+	atomic64_t wall_ns;		/* jobs from first call to last */
+};
+
+enum tdx_ext_state {
+	TDX_EXT_STATE_INIT,		/* bring-up running */
+	TDX_EXT_STATE_EXT_READY,	/* Extensions up, quoting unavailable */
+	TDX_EXT_STATE_QUOTE_READY,	/* quoting available */
+};
+
+struct tdx_ext {
+	const struct tdx_ext_seam *seam;
+	enum tdx_ext_state state;
+	u64 features;
+	u64 pool_required;		/* pages the TDX module asked for */
+	u64 pool_donated;		/* pages it accepted from this load */
+	u64 pool_freed;			/* pages it refused, given back */
+	u32 max_quote_size;
+	u64 quote_init_status;		/* why quoting is unavailable */
+	struct tdx_ext_stats stats;
+	unsigned int timeout_s;
+	unsigned int queue_depth;
+};
+
+extern struct tdx_ext tdx_ext;
+
+/* tdx_ext_engine.c */
+int tdx_ext_engine_start(void);
+void tdx_ext_engine_stop(void);
+void tdx_ext_job_init(struct tdx_ext_job *job, u64 fn,
+		      enum tdx_ext_resume resume,
+		      const struct tdx_ext_args *in,
+		      void (*release)(struct tdx_ext_job *job));
+int tdx_ext_job_submit(struct tdx_ext_job *job, bool limit, bool nonblock);
+int tdx_ext_job_wait(struct tdx_ext_job *job);
+void tdx_ext_job_put(struct tdx_ext_job *job);
+int tdx_ext_seamcall(u64 fn, enum tdx_ext_resume resume,
+		     struct tdx_ext_args *args, u64 *status);
+int tdx_ext_status_errno(u64 status);
+
+/* tdx_ext_pool.c */
+int tdx_ext_pool_donate(void);
+
+/* tdx_ext_sysfs.c */
+extern const struct attribute_group *tdx_ext_groups[];
+
+#endif /* TDX_EXT_H */

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The engine: one kthread owns every SEAMCALL.  It takes jobs in FIFO
+ * order and re-issues each while the TDX module answers
+ * TDX_INTERRUPTED_RESUMABLE, with cond_resched() between calls, a deadline,
+ * bounded TDX_RND_NO_ENTROPY retries and counters.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/err.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+
+#include "tdx_ext.h"
+
+#define CREATE_TRACE_POINTS
+#include "tdx_ext_trace.h"
+
+static struct {
+	/*
+	 * Protects queue, queued and stopping: submitters add jobs from any
+	 * context that may sleep, the kthread takes them off.
+	 */
+	spinlock_t lock;
+	struct list_head queue;
+	unsigned int queued;		/* jobs counting against queue_depth */
+	bool stopping;
+	wait_queue_head_t work_wq;	/* the kthread waits for jobs */
+	wait_queue_head_t space_wq;	/* submitters wait for queue room */
+	struct task_struct *task;
+} eng;
+
+int tdx_ext_status_errno(u64 status)
+{
+	if (!(status & TDX_STATUS_ERROR))
+		return 0;
+	switch (status) {
+	case TDX_SEAMCALL_VMFAILINVALID:
+		return -ENODEV;
+	case TDX_SEAMCALL_GP:
+		return -EOPNOTSUPP;
+	case TDX_SEAMCALL_UD:
+		return -EACCES;
+	}
+	switch (TDX_STATUS_CLASS(status)) {
+	case TDX_OPERAND_BUSY:
+	case TDX_SYS_BUSY:
+		return -EBUSY;
+	default:
+		return -EIO;
+	}
+}
+
+static void run_job(struct tdx_ext_job *job)
+{
+	unsigned long deadline = jiffies + tdx_ext.timeout_s * HZ;
+	struct tdx_ext_args args = job->in;
+	u64 start = ktime_get_ns(), t0, ns, st;
+
+	for (;;) {
+		t0 = ktime_get_ns();
+		st = tdx_ext.seam->call(job->fn, &args);
+		ns = ktime_get_ns() - t0;
+		job->seam_ns += ns;
+		atomic64_inc(&tdx_ext.stats.calls);
+		atomic64_add(ns, &tdx_ext.stats.seam_ns);
+		trace_tdx_ext_seamcall(job->fn, st, job->resumes, ns);
+
+		if (st == TDX_INTERRUPTED_RESUMABLE) {
+			job->resumes++;
+			atomic64_inc(&tdx_ext.stats.resumes);
+		} else if (st == TDX_RND_NO_ENTROPY &&
+			   job->retries < TDX_EXT_RND_RETRIES) {
+			job->retries++;
+			atomic64_inc(&tdx_ext.stats.retries);
+		} else {
+			job->err = tdx_ext_status_errno(st);
+			break;
+		}
+		if (time_after(jiffies, deadline)) {
+			job->err = -ETIMEDOUT;
+			atomic64_inc(&tdx_ext.stats.timeouts);
+			break;
+		}
+		/*
+		 * The resume rule: MEM.ADD continues from the RCX it returned
+		 * (FIRST_ENTRY advanced); every other leaf gets its original
+		 * inputs again, since its progress lives in the TDX module.
+		 */
+		if (job->resume == TDX_EXT_RESUME_FEED_RCX &&
+		    st == TDX_INTERRUPTED_RESUMABLE) {
+			u64 rcx = args.rcx;
+
+			args = job->in;
+			args.rcx = rcx;
+		} else {
+			args = job->in;
+		}
+		cond_resched();
+	}
+	job->status = st;
+	job->out = args;
+	job->wall_ns = ktime_get_ns() - start;
+	atomic64_add(job->wall_ns, &tdx_ext.stats.wall_ns);
+	if (job->err)
+		atomic64_inc(&tdx_ext.stats.errors);
+	trace_tdx_ext_job_done(job->fn, st, job->err, job->resumes,
+			       job->retries, job->wall_ns);
+}
+
+static struct tdx_ext_job *next_job(void)
+{
+	struct tdx_ext_job *job;
+
+	spin_lock(&eng.lock);
+	job = list_first_entry_or_null(&eng.queue, struct tdx_ext_job, node);
+	if (job)
+		list_del_init(&job->node);
+	spin_unlock(&eng.lock);
+	return job;
+}
+
+static void finish_job(struct tdx_ext_job *job)
+{
+	if (job->queued_limit) {
+		spin_lock(&eng.lock);
+		eng.queued--;
+		spin_unlock(&eng.lock);
+		wake_up(&eng.space_wq);
+	}
+	complete(&job->done);
+	tdx_ext_job_put(job);
+}
+
+static int engine_thread(void *data)
+{
+	struct tdx_ext_job *job;
+
+	while (!kthread_should_stop()) {
+		wait_event_idle(eng.work_wq,
+				!list_empty(&eng.queue) || kthread_should_stop());
+		while ((job = next_job())) {
+			atomic64_inc(&tdx_ext.stats.jobs);
+			run_job(job);
+			finish_job(job);
+		}
+	}
+	return 0;
+}
+
+int tdx_ext_engine_start(void)
+{
+	spin_lock_init(&eng.lock);
+	INIT_LIST_HEAD(&eng.queue);
+	init_waitqueue_head(&eng.work_wq);
+	init_waitqueue_head(&eng.space_wq);
+	eng.queued = 0;
+	eng.stopping = false;
+	eng.task = kthread_run(engine_thread, NULL, "tdx_ext_engine");
+	if (IS_ERR(eng.task)) {
+		pr_err("cannot start the engine thread: %ld\n", PTR_ERR(eng.task));
+		return PTR_ERR(eng.task);
+	}
+	return 0;
+}
+
+/*
+ * Unload: nobody can submit any more (the device is gone), the job in
+ * flight finishes, and anything still queued fails with -ENODEV.
+ */
+void tdx_ext_engine_stop(void)
+{
+	struct tdx_ext_job *job;
+
+	spin_lock(&eng.lock);
+	eng.stopping = true;
+	spin_unlock(&eng.lock);
+	wake_up_all(&eng.space_wq);
+	kthread_stop(eng.task);
+	while ((job = next_job())) {
+		job->err = -ENODEV;
+		finish_job(job);
+	}
+}
+
+void tdx_ext_job_init(struct tdx_ext_job *job, u64 fn,
+		      enum tdx_ext_resume resume,
+		      const struct tdx_ext_args *in,
+		      void (*release)(struct tdx_ext_job *job))
+{
+	INIT_LIST_HEAD(&job->node);
+	refcount_set(&job->ref, 1);
+	init_completion(&job->done);
+	job->fn = fn;
+	job->resume = resume;
+	job->in = *in;
+	job->release = release;
+}
+
+void tdx_ext_job_put(struct tdx_ext_job *job)
+{
+	if (refcount_dec_and_test(&job->ref))
+		job->release(job);
+}
+
+static bool room(void)
+{
+	return eng.stopping || eng.queued < tdx_ext.queue_depth;
+}
+
+/*
+ * Queue a job.  With @limit it counts against queue_depth: then a full
+ * queue means -EAGAIN with @nonblock, else a killable wait for room.
+ * On success the engine holds its own reference.
+ */
+int tdx_ext_job_submit(struct tdx_ext_job *job, bool limit, bool nonblock)
+{
+	int ret;
+
+	spin_lock(&eng.lock);
+	while (limit && !room()) {
+		spin_unlock(&eng.lock);
+		if (nonblock)
+			return -EAGAIN;
+		ret = wait_event_killable(eng.space_wq, room());
+		if (ret)
+			return ret;
+		spin_lock(&eng.lock);
+	}
+	if (eng.stopping) {
+		spin_unlock(&eng.lock);
+		return -ENODEV;
+	}
+	if (limit)
+		eng.queued++;
+	job->queued_limit = limit;
+	refcount_inc(&job->ref);
+	list_add_tail(&job->node, &eng.queue);
+	spin_unlock(&eng.lock);
+	wake_up(&eng.work_wq);
+	return 0;
+}
+
+/* Killable: -EINTR leaves the job to finish on its own. */
+int tdx_ext_job_wait(struct tdx_ext_job *job)
+{
+	return wait_for_completion_killable(&job->done) ? -EINTR : 0;
+}
+
+static void free_job(struct tdx_ext_job *job)
+{
+	kfree(job);
+}
+
+/*
+ * One SEAMCALL through the engine, waiting for it without a way out: the
+ * bring-up path, whose calls are bounded by the deadline anyway and whose
+ * results (pages taken or not) must be known.
+ */
+int tdx_ext_seamcall(u64 fn, enum tdx_ext_resume resume,
+		     struct tdx_ext_args *args, u64 *status)
+{
+	struct tdx_ext_job *job;
+	int ret;
+
+	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	if (!job)
+		return -ENOMEM;
+	tdx_ext_job_init(job, fn, resume, args, free_job);
+	ret = tdx_ext_job_submit(job, false, false);
+	if (!ret) {
+		wait_for_completion(&job->done);
+		*args = job->out;
+		*status = job->status;
+		ret = job->err;
+	}
+	tdx_ext_job_put(job);
+	return ret;
+}
