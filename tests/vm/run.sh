@@ -20,7 +20,7 @@
 #   --inject WHAT       load tests/vm/inject's module with what=WHAT after
 #                       the suite, or with kunit-fail add a failing KUnit
 #                       case (harness self-test)
-#   --timeout SECONDS   limit per boot (default $BOOT_TIMEOUT or 180)
+#   --timeout SECONDS   limit per boot (default $BOOT_TIMEOUT or 420)
 #   --kernel-image PATH boot this image instead of the kernel's own
 #   --append ARGS       extra kernel command line
 #   --no-build          reuse modules built by an earlier run
@@ -38,7 +38,7 @@ results=
 prefix=
 suite=$here/suite
 inject=
-timeout=${BOOT_TIMEOUT:-180}
+timeout=${BOOT_TIMEOUT:-420}
 image_override=
 append_extra=
 build=1

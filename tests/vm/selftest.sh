@@ -49,7 +49,8 @@ expect() {
 	local name=$1 want=$2 pat=$3 out rc
 	shift 4
 	out=$work/$name.log
-	"$here/run.sh" --no-build --prefix "harness/$name/" "$@" >"$out" 2>&1
+	"$here/run.sh" --no-build --prefix "harness/$name/" \
+		--suite "$here/selftest-pass" "$@" >"$out" 2>&1
 	rc=$?
 	if [ "$rc" != "$want" ]; then
 		res FAIL "harness/$name" "run.sh exited $rc, expected $want ($out)"

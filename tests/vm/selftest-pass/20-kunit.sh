@@ -1,0 +1,1 @@
+../suite/20-kunit.sh
