@@ -46,6 +46,13 @@ struct tdx_ext_job {
 	u64 seam_ns;			/* time inside SEAMCALL */
 	u64 wall_ns;			/* from first call to last */
 
+	/*
+	 * Optional, run on the engine thread right before the first call and
+	 * right after the last: for work on buffers that jobs share (the
+	 * quote's input page and output list).
+	 */
+	void (*before)(struct tdx_ext_job *job);
+	void (*after)(struct tdx_ext_job *job);
 	void (*release)(struct tdx_ext_job *job);
 };
 
@@ -54,6 +61,7 @@ struct tdx_ext_stats {
 	atomic64_t jobs, calls, resumes, retries, timeouts, errors;
 	atomic64_t seam_ns;		/* inside SEAMCALL */
 	atomic64_t wall_ns;		/* jobs from first call to last */
+	atomic64_t quotes, quote_errors;
 };
 
 enum tdx_ext_state {
@@ -94,6 +102,11 @@ int tdx_ext_status_errno(u64 status);
 
 /* tdx_ext_pool.c */
 int tdx_ext_pool_donate(void);
+
+/* tdx_ext_quote.c */
+int tdx_ext_quote_init(void);
+void tdx_ext_quote_exit(void);
+long tdx_ext_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 
 /* tdx_ext_sysfs.c */
 extern const struct attribute_group *tdx_ext_groups[];

@@ -147,7 +147,11 @@ static int engine_thread(void *data)
 				!list_empty(&eng.queue) || kthread_should_stop());
 		while ((job = next_job())) {
 			atomic64_inc(&tdx_ext.stats.jobs);
+			if (job->before)
+				job->before(job);
 			run_job(job);
+			if (job->after)
+				job->after(job);
 			finish_job(job);
 		}
 	}

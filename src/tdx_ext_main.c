@@ -50,16 +50,11 @@ static int tdx_quote_open(struct inode *inode, struct file *file)
 	return nonseekable_open(inode, file);
 }
 
-static long tdx_quote_ioctl(struct file *file, unsigned int cmd,
-			    unsigned long arg)
-{
-	return -ENOTTY;
-}
-
 static const struct file_operations tdx_quote_fops = {
 	.owner		= THIS_MODULE,
 	.open		= tdx_quote_open,
-	.unlocked_ioctl	= tdx_quote_ioctl,
+	.unlocked_ioctl	= tdx_ext_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
 };
 
 static struct miscdevice tdx_quote_miscdev = {
@@ -208,6 +203,12 @@ static void bring_up_quote(void)
 		return;
 	}
 	tdx_ext.max_quote_size = size;
+	ret = tdx_ext_quote_init();
+	if (ret) {
+		pr_err("quoting unavailable: no memory for a %llu-byte quote buffer\n",
+		       size);
+		return;
+	}
 	WRITE_ONCE(tdx_ext.state, TDX_EXT_STATE_QUOTE_READY);
 }
 
@@ -249,6 +250,7 @@ static int __init tdx_ext_init(void)
 
 err_engine:
 	tdx_ext_engine_stop();
+	tdx_ext_quote_exit();
 err_backend:
 	put_backend();
 	if (tdx_ext.pool_donated)
@@ -261,6 +263,7 @@ static void __exit tdx_ext_exit(void)
 {
 	misc_deregister(&tdx_quote_miscdev);
 	tdx_ext_engine_stop();
+	tdx_ext_quote_exit();
 	put_backend();
 	if (tdx_ext.pool_donated)
 		pr_info("unloaded; the %llu pool pages this load gave stay with the TDX module\n",

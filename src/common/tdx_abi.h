@@ -99,7 +99,7 @@ struct tdx_ext_args {
 #define TDX_QUOTE_ID_SHIFT	32
 #define TDX_QUOTE_ID_MASK	0xffffull
 #define TDX_QUOTE_ID_DEFAULT	0xffffull
-#define TDX_QUOTE_MAX_INPUT	4096u
+#define TDX_QUOTE_GET_MAX_INPUT	4096u
 
 /*
  * HPA_LINKED_LIST (quote output): 4 KiB nodes of 512 u64; entries 0-510

@@ -1249,7 +1249,7 @@ static void grp_quote(struct st_ctx *c)
 	a.r9 = ST_QUOTE_INPUT_LEN - 1;
 	st_q_fails(c, "get-input-len-1023", &a, TDX_QUOTE_INPUT_INVALID, true);
 	st_q_args(&q, &a, q.handle);
-	a.r9 = TDX_QUOTE_MAX_INPUT;
+	a.r9 = TDX_QUOTE_GET_MAX_INPUT;
 	st_q_fails(c, "get-input-len-4096", &a, TDX_QUOTE_INPUT_INVALID, true);
 	st_q_args(&q, &a, q.handle);
 	a.r8 += 8;

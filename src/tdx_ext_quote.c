@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The quote service behind /dev/tdx_quote: TDH.QUOTE.GET as an engine job.
+ *
+ * The input page and the output HPA_LINKED_LIST (sized from MAX_QUOTE_SIZE,
+ * several nodes when large) are built once and shared by all requests; the
+ * engine runs one job at a time, and each job fills the input page and
+ * copies the quote out of the list on the engine thread (before/after
+ * hooks), so requests never see each other's data.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <uapi/linux/tdx_quote.h>
+
+#include "tdx_ext.h"
+
+static struct {
+	struct page *in;		/* the input page (R8) */
+	struct page **nodes;		/* HPA_LINKED_LIST nodes (R10) */
+	struct page **data;		/* its data pages */
+	unsigned int nr_nodes, nr_data;
+	u32 out_len;			/* R11: nr_data pages */
+} qs;
+
+struct quote_job {
+	struct tdx_ext_job job;
+	void *input;
+	u32 in_len;
+	void *quote;			/* the quote, copied out after the job */
+	u32 quote_len;
+};
+
+static void free_list(void)
+{
+	unsigned int i;
+
+	for (i = 0; qs.data && i < qs.nr_data; i++)
+		if (qs.data[i])
+			__free_page(qs.data[i]);
+	for (i = 0; qs.nodes && i < qs.nr_nodes; i++)
+		if (qs.nodes[i])
+			__free_page(qs.nodes[i]);
+	kvfree(qs.data);
+	kvfree(qs.nodes);
+	if (qs.in)
+		__free_page(qs.in);
+	memset(&qs, 0, sizeof(qs));
+}
+
+/* Built once, when quoting is up: MAX_QUOTE_SIZE decides its size. */
+int tdx_ext_quote_init(void)
+{
+	unsigned int i, j;
+	u64 *node;
+
+	qs.nr_data = DIV_ROUND_UP(tdx_ext.max_quote_size, PAGE_SIZE);
+	qs.nr_nodes = DIV_ROUND_UP(qs.nr_data, TDX_HPA_LL_DATA);
+	qs.out_len = qs.nr_data * PAGE_SIZE;
+	qs.data = kvcalloc(qs.nr_data, sizeof(*qs.data), GFP_KERNEL);
+	qs.nodes = kvcalloc(qs.nr_nodes, sizeof(*qs.nodes), GFP_KERNEL);
+	qs.in = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!qs.data || !qs.nodes || !qs.in)
+		goto nomem;
+	for (i = 0; i < qs.nr_data; i++) {
+		qs.data[i] = alloc_page(GFP_KERNEL);
+		if (!qs.data[i])
+			goto nomem;
+	}
+	for (i = 0; i < qs.nr_nodes; i++) {
+		qs.nodes[i] = alloc_page(GFP_KERNEL);
+		if (!qs.nodes[i])
+			goto nomem;
+	}
+	/* Entries 0-510: data pages; 511: the next node; unused: ~0. */
+	for (i = 0; i < qs.nr_nodes; i++) {
+		node = page_address(qs.nodes[i]);
+		for (j = 0; j < TDX_HPA_LL_DATA; j++) {
+			unsigned int d = i * TDX_HPA_LL_DATA + j;
+
+			node[j] = d < qs.nr_data ? page_to_phys(qs.data[d]) :
+						   TDX_HPA_LL_UNUSED;
+		}
+		node[TDX_HPA_LL_NEXT] = i + 1 < qs.nr_nodes ?
+					page_to_phys(qs.nodes[i + 1]) :
+					TDX_HPA_LL_UNUSED;
+	}
+	return 0;
+nomem:
+	free_list();
+	return -ENOMEM;
+}
+
+void tdx_ext_quote_exit(void)
+{
+	free_list();
+}
+
+/* Engine thread, before TDH.QUOTE.GET: the input goes into the page. */
+static void quote_before(struct tdx_ext_job *job)
+{
+	struct quote_job *qj = container_of(job, struct quote_job, job);
+	void *in = page_address(qs.in);
+
+	memcpy(in, qj->input, qj->in_len);
+	memset(in + qj->in_len, 0, PAGE_SIZE - qj->in_len);
+}
+
+/* Engine thread, after: a good quote is copied out of the list. */
+static void quote_after(struct tdx_ext_job *job)
+{
+	struct quote_job *qj = container_of(job, struct quote_job, job);
+	u64 len = job->out.rcx;
+	unsigned int i;
+	size_t n;
+
+	if (job->err || job->status != TDX_SUCCESS)
+		return;
+	/* Never an empty quote, nor one longer than the buffer it is in. */
+	if (!len || len > qs.out_len) {
+		pr_err_ratelimited("TDH.QUOTE.GET returned a quote length of %llu (buffer %u)\n",
+				   len, qs.out_len);
+		job->err = -EIO;
+		return;
+	}
+	qj->quote = kvmalloc(len, GFP_KERNEL);
+	if (!qj->quote) {
+		job->err = -ENOMEM;
+		return;
+	}
+	for (i = 0; i * PAGE_SIZE < len; i++) {
+		n = min_t(size_t, PAGE_SIZE, len - i * PAGE_SIZE);
+		memcpy(qj->quote + i * PAGE_SIZE, page_address(qs.data[i]), n);
+	}
+	qj->quote_len = len;
+}
+
+static void quote_release(struct tdx_ext_job *job)
+{
+	struct quote_job *qj = container_of(job, struct quote_job, job);
+
+	kvfree(qj->quote);
+	kfree(qj->input);
+	kfree(qj);
+}
+
+/* The TDX status of a finished QUOTE.GET as the errno user space sees. */
+static int quote_errno(const struct tdx_ext_job *job)
+{
+	u64 class = TDX_STATUS_CLASS(job->status);
+
+	if (job->err == -ETIMEDOUT || job->err == -ENOMEM)
+		return job->err;
+	if (job->status == TDX_SUCCESS)
+		return job->err;
+	switch (class) {
+	case TDX_QUOTE_REPORT_INVALID:
+	case TDX_QUOTE_TD_MISMATCH:
+		return -EBADMSG;
+	case TDX_OPERAND_INVALID:
+	case TDX_QUOTE_INPUT_INVALID:
+		return -EINVAL;
+	}
+	return job->err ?: -EIO;
+}
+
+static long get_quote(struct file *file, void __user *uarg)
+{
+	struct tdx_quote_req req;
+	struct tdx_ext_args args = { };
+	struct quote_job *qj;
+	u32 usize;
+	long ret;
+
+	if (get_user(usize, (u32 __user *)uarg))
+		return -EFAULT;
+	if (usize < sizeof(req))
+		return -EINVAL;
+	ret = copy_struct_from_user(&req, sizeof(req), uarg, usize);
+	if (ret)
+		return ret;
+	if (req.flags || req.reserved || !req.in_len ||
+	    req.in_len > TDX_QUOTE_MAX_INPUT)
+		return -EINVAL;
+	if (READ_ONCE(tdx_ext.state) != TDX_EXT_STATE_QUOTE_READY)
+		return -EOPNOTSUPP;
+
+	qj = kzalloc(sizeof(*qj), GFP_KERNEL);
+	if (!qj)
+		return -ENOMEM;
+	qj->input = memdup_user(u64_to_user_ptr(req.in_ptr), req.in_len);
+	if (IS_ERR(qj->input)) {
+		ret = PTR_ERR(qj->input);
+		qj->input = NULL;
+		kfree(qj);
+		return ret;
+	}
+	qj->in_len = req.in_len;
+
+	args.rcx = req.td;
+	args.rdx = TDX_QUOTE_ID_DEFAULT << TDX_QUOTE_ID_SHIFT;
+	args.r8 = page_to_phys(qs.in);
+	args.r9 = req.in_len;
+	args.r10 = page_to_phys(qs.nodes[0]);
+	args.r11 = qs.out_len;
+	tdx_ext_job_init(&qj->job, TDH_QUOTE_GET, TDX_EXT_RESUME_REISSUE, &args,
+			 quote_release);
+	qj->job.before = quote_before;
+	qj->job.after = quote_after;
+
+	ret = tdx_ext_job_submit(&qj->job, true, file->f_flags & O_NONBLOCK);
+	if (!ret)
+		ret = tdx_ext_job_wait(&qj->job);
+	if (ret)
+		goto out;	/* the engine finishes and frees a started job */
+
+	ret = quote_errno(&qj->job);
+	req.tdx_status = qj->job.status;
+	req.quote_len = 0;
+	if (!ret) {
+		req.quote_len = qj->quote_len;
+		if (qj->quote_len > req.out_len)
+			ret = -ENOSPC;
+		else if (copy_to_user(u64_to_user_ptr(req.out_ptr), qj->quote,
+				      qj->quote_len))
+			ret = -EFAULT;
+	}
+	if (copy_to_user(uarg, &req, sizeof(req)))
+		ret = -EFAULT;
+	if (ret)
+		atomic64_inc(&tdx_ext.stats.quote_errors);
+	else
+		atomic64_inc(&tdx_ext.stats.quotes);
+out:
+	tdx_ext_job_put(&qj->job);
+	return ret;
+}
+
+static long get_info(void __user *uarg)
+{
+	struct tdx_quote_info info;
+	u32 usize;
+	int ret;
+
+	if (get_user(usize, (u32 __user *)uarg))
+		return -EFAULT;
+	if (usize < sizeof(info))
+		return -EINVAL;
+	ret = copy_struct_from_user(&info, sizeof(info), uarg, usize);
+	if (ret)
+		return ret;
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	info.abi_version = TDX_QUOTE_ABI_VERSION;
+	info.backend = strcmp(tdx_ext.seam->name, "sim") ?
+		       TDX_QUOTE_BACKEND_HW : TDX_QUOTE_BACKEND_SIM;
+	switch (READ_ONCE(tdx_ext.state)) {
+	case TDX_EXT_STATE_QUOTE_READY:
+		info.state = TDX_QUOTE_STATE_READY;
+		break;
+	case TDX_EXT_STATE_EXT_READY:
+		info.state = TDX_QUOTE_STATE_EXT_READY;
+		break;
+	default:
+		info.state = TDX_QUOTE_STATE_INIT;
+		break;
+	}
+	info.features = tdx_ext.features;
+	info.pool_pages = tdx_ext.pool_required;
+	info.max_quote_size = tdx_ext.max_quote_size;
+	info.max_input_size = TDX_QUOTE_MAX_INPUT;
+	info.quotes = atomic64_read(&tdx_ext.stats.quotes);
+	info.quote_errors = atomic64_read(&tdx_ext.stats.quote_errors);
+	info.seamcalls = atomic64_read(&tdx_ext.stats.calls);
+	info.resumes = atomic64_read(&tdx_ext.stats.resumes);
+	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+/*
+ * Dispatched on the command's type and number: its size bits are ignored,
+ * since the structs carry their own size (copy_struct_from_user() rules).
+ */
+long tdx_ext_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	if (_IOC_TYPE(cmd) != TDX_QUOTE_IOC_MAGIC ||
+	    _IOC_DIR(cmd) != (_IOC_READ | _IOC_WRITE))
+		return -ENOTTY;
+	switch (_IOC_NR(cmd)) {
+	case _IOC_NR(TDX_QUOTE_GET_INFO):
+		return get_info(uarg);
+	case _IOC_NR(TDX_QUOTE_GET_QUOTE):
+		return get_quote(file, uarg);
+	default:
+		return -ENOTTY;
+	}
+}

@@ -1,0 +1,1 @@
+../../../docs/examples/get_quote.c
