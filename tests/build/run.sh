@@ -15,25 +15,6 @@ TDX_LOG_TAG=build
 results=
 [ "${1:-}" = "--results" ] && results=$2
 
-npass=0
-nfail=0
-res() {
-	local line
-	if [ "$1" = PASS ]; then line="PASS $2"; npass=$((npass + 1))
-	else line="FAIL $2: $3"; nfail=$((nfail + 1)); fi
-	echo "$line"
-	[ -n "$results" ] && echo "$line" >>"$results"
-	return 0
-}
-check() {	# name cmd...
-	local name=$1 out
-	shift
-	if out=$("$@" 2>&1); then
-		res PASS "$name"
-	else
-		res FAIL "$name" "'$*': $(echo "$out" | tail -3 | tr '\n' ' ')"
-	fi
-}
 
 [ -f "$TDX_STATE/kernels.env" ] || die_setup "no $TDX_STATE/kernels.env: run tests/vm/setup.sh"
 . "$TDX_STATE/kernels.env"

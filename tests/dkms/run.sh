@@ -16,26 +16,6 @@ TDX_LOG_TAG=dkms
 results=
 [ "${1:-}" = "--results" ] && results=$2
 
-npass=0
-nfail=0
-res() {
-	local line
-	if [ "$1" = PASS ]; then line="PASS $2"; npass=$((npass + 1))
-	else line="FAIL $2: $3"; nfail=$((nfail + 1)); fi
-	echo "$line"
-	[ -n "$results" ] && echo "$line" >>"$results"
-	return 0
-}
-# check NAME CMD...: PASS when CMD succeeds; FAIL quotes its output.
-check() {
-	local name=$1 out
-	shift
-	if out=$("$@" 2>&1); then
-		res PASS "$name"
-	else
-		res FAIL "$name" "'$*': $(echo "$out" | tail -3 | tr '\n' ' ')"
-	fi
-}
 
 [ "$(id -u)" = 0 ] || die_setup "the DKMS test must run as root"
 command -v dkms >/dev/null || die_setup "dkms not installed: run tests/vm/setup.sh"

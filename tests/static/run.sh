@@ -16,16 +16,6 @@ TDX_LOG_TAG=static
 results=
 [ "${1:-}" = "--results" ] && results=$2
 
-npass=0
-nfail=0
-res() {
-	local line
-	if [ "$1" = PASS ]; then line="PASS $2"; npass=$((npass + 1))
-	else line="FAIL $2: $3"; nfail=$((nfail + 1)); fi
-	echo "$line"
-	[ -n "$results" ] && echo "$line" >>"$results"
-	return 0
-}
 
 cd "$TDX_TOP" || exit 2
 

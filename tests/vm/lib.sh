@@ -14,3 +14,33 @@ warn() { printf '[%s] warning: %s\n' "${TDX_LOG_TAG:-tdx-ext}" "$*" >&2; }
 die_setup() { printf '[%s] setup error: %s\n' "${TDX_LOG_TAG:-tdx-ext}" "$*" >&2; exit 2; }
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}'; }
+
+# Test results: "PASS name" or "FAIL name: reason" on stdout, counted in
+# npass/nfail, and appended to $results when a script sets it.
+results=${results:-}
+npass=0
+nfail=0
+res() {	# PASS|FAIL name [reason]
+	local line
+	if [ "$1" = PASS ]; then
+		line="PASS $2"
+		npass=$((npass + 1))
+	else
+		line="FAIL $2: ${3:-}"
+		nfail=$((nfail + 1))
+	fi
+	echo "$line"
+	[ -n "$results" ] && echo "$line" >>"$results"
+	return 0
+}
+
+# check NAME CMD...: PASS when CMD succeeds; FAIL quotes its output.
+check() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		res PASS "$name"
+	else
+		res FAIL "$name" "'$*': $(echo "$out" | tail -3 | tr '\n' ' ')"
+	fi
+}

@@ -74,21 +74,6 @@ case "$(LC_ALL=C ldd /bin/busybox 2>&1)" in
 *) die_setup "/bin/busybox is missing or not the static busybox: install busybox-static" ;;
 esac
 
-npass=0
-nfail=0
-res() {	# PASS|FAIL name [reason]
-	local line
-	if [ "$1" = PASS ]; then
-		line="PASS $2"
-		npass=$((npass + 1))
-	else
-		line="FAIL $2: ${3:-}"
-		nfail=$((nfail + 1))
-	fi
-	echo "$line"
-	[ -n "$results" ] && echo "$line" >>"$results"
-	return 0
-}
 
 # Patterns in the guest console that fail a run whatever the tests said.
 # "] not ok N" is a failed KUnit case as printed on the console.
@@ -250,7 +235,7 @@ make_initramfs() {	# kname
 	cp "$TDX_STATE"/progs/* "$root/usr/bin/"
 	mods=("$TDX_STATE/$k/mod/tdx_ext.ko" "$TDX_STATE/$k/mod/tdx_ext_sim.ko")
 	case "$inject" in
-	''|kunit-*) ;;
+	''|kunit-fail) ;;
 	*) mods+=("$TDX_STATE/$k/inject/tdx_ext_inject.ko") ;;
 	esac
 	[ -f "$TDX_STATE/$k/kunit/tdx_ext_kunit.ko" ] &&
@@ -405,7 +390,9 @@ boot_and_check() {	# kname
 	fi
 
 	local splat
-	splat=$(grep -E "$SPLAT_RE" "$con" | head -3 | tr '\n' '|')
+	# Up to eight lines that name what happened (not the traces under them).
+	splat=$(grep -E "$SPLAT_RE" "$con" | grep -v 'Call Trace:' | head -8 | tr '\n' '|')
+	[ -n "$splat" ] || splat=$(grep -E "$SPLAT_RE" "$con" | head -3 | tr '\n' '|')
 	if [ -n "$splat" ]; then
 		res FAIL "$tag/kernel-log-clean" "kernel splat: ${splat%|} (console: $con)"
 	else
@@ -451,7 +438,7 @@ for k in "${kernels[@]}"; do
 	mkdir -p "$TDX_STATE/$k" "$rundir"
 	if build_modules "$k"; then
 		case "$inject" in
-		''|kunit-*) ;;
+		''|kunit-fail) ;;
 		*) build_inject "$k" ||
 			die_setup "building the inject module for $KVER failed" ;;
 		esac

@@ -9,6 +9,9 @@
  *   what=oob      read one byte past a kmalloc(8) (KASAN)
  *   what=lockdep  take two mutexes in both orders (lockdep)
  *   what=hang     never return from init (the harness's boot time limit)
+ *
+ * Several, comma-separated, are planted in turn; kunit-* names are left to
+ * the KUnit test (tests/vm/suite/20-kunit.sh).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -21,7 +24,7 @@
 
 static char *what = "";
 module_param(what, charp, 0444);
-MODULE_PARM_DESC(what, "bug to plant: warn, leak, oob, lockdep or hang");
+MODULE_PARM_DESC(what, "bugs to plant, comma-separated: warn, leak, oob, lockdep, hang");
 
 static void *leaked;
 
@@ -40,18 +43,18 @@ static noinline void inject_oob(void)
 	kfree(p);
 }
 
-static int __init inject_init(void)
+static int plant(const char *bug)
 {
-	pr_info("planting '%s'\n", what);
-	if (!strcmp(what, "warn")) {
+	pr_info("planting '%s'\n", bug);
+	if (!strcmp(bug, "warn")) {
 		WARN_ON(1);
-	} else if (!strcmp(what, "leak")) {
+	} else if (!strcmp(bug, "leak")) {
 		leaked = kmalloc(256, GFP_KERNEL);
 		/* Forget the pointer so that kmemleak sees no reference. */
 		leaked = NULL;
-	} else if (!strcmp(what, "oob")) {
+	} else if (!strcmp(bug, "oob")) {
 		inject_oob();
-	} else if (!strcmp(what, "lockdep")) {
+	} else if (!strcmp(bug, "lockdep")) {
 		mutex_lock(&inject_a);
 		mutex_lock(&inject_b);
 		mutex_unlock(&inject_b);
@@ -60,12 +63,27 @@ static int __init inject_init(void)
 		mutex_lock(&inject_a);
 		mutex_unlock(&inject_a);
 		mutex_unlock(&inject_b);
-	} else if (!strcmp(what, "hang")) {
+	} else if (!strcmp(bug, "hang")) {
 		for (;;)
 			msleep(1000);
-	} else {
-		pr_err("unknown bug '%s'\n", what);
+	} else if (strncmp(bug, "kunit-", 6)) {	/* kunit-*: not ours */
+		pr_err("unknown bug '%s'\n", bug);
 		return -EINVAL;
+	}
+	return 0;
+}
+
+/* what=a,b,c plants each in turn, so one boot can test several. */
+static int __init inject_init(void)
+{
+	char buf[128], *p = buf, *bug;
+	int ret;
+
+	strscpy(buf, what, sizeof(buf));
+	while ((bug = strsep(&p, ","))) {
+		ret = plant(bug);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }

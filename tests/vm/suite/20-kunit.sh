@@ -7,7 +7,7 @@ ko=$MODDIR/tdx_ext_kunit.ko
 [ -f $ko ] || exit 0
 
 args=
-[ "$INJECT" = kunit-fail ] && args=fail_on_purpose=1
+case ",$INJECT," in *,kunit-fail,*) args=fail_on_purpose=1 ;; esac
 # KUnit taints the kernel with N (TAINT_TEST, 262144) by design.
 echo "TAINT_ALLOW 262144 KUnit" >"$TDX_RESULT"
 t_run load insmod $ko $args

@@ -177,6 +177,22 @@ if sim_ctl no-entropy-11 rnd_no_entropy 11; then
 fi
 sim_ctl no-entropy-clear rnd_no_entropy 0
 qt inject expect good-after-injection --report "$R3" --td "$H3" --errno success
+
+# Tracepoints fire around each SEAMCALL of a quote (they are enabled only
+# now that the module is in: a module's events start disabled).
+T=/sys/kernel/tracing
+if [ -d $T/events/tdx_ext ]; then
+	echo > $T/trace
+	echo 1 > $T/events/tdx_ext/enable
+	get_quote "$R3" "$H3" >/dev/null
+	echo 0 > $T/events/tdx_ext/enable
+	grep -q 'tdx_ext_seamcall: leaf=98 status=0x0000000000000000' $T/trace &&
+		t_ok tracepoint-seamcall-fires ||
+		t_fail tracepoint-seamcall-fires "no successful QUOTE.GET event in $T/trace"
+	grep -q 'tdx_ext_job_done: leaf=98 status=0x0000000000000000 err=0 resumes=[0-9]' $T/trace &&
+		t_ok tracepoint-job-done-fires ||
+		t_fail tracepoint-job-done-fires "no QUOTE.GET job event in $T/trace"
+fi
 t_run unload-driver rmmod tdx_ext
 
 # --- queue_depth=1: O_NONBLOCK gets EAGAIN; timeout=2: ETIMEDOUT -------------
