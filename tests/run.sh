@@ -3,7 +3,8 @@
 #
 # The whole tdx-ext test suite ("make check", and what .ci/run runs).
 #
-#   tests/run.sh [TIER...]     TIER: unit static build vm selftest dkms (default: all)
+#   tests/run.sh [TIER...]     TIER: unit static build tools vm selftest dkms pkg
+#                            (default: all)
 #   VM_KERNELS="deb61 deb612 debug" selects the kernels of the vm and
 #   selftest tiers.
 #
@@ -19,12 +20,12 @@ TDX_LOG_TAG=check
 . "$here/vm/lib.sh"
 
 tiers=("$@")
-[ ${#tiers[@]} -gt 0 ] || tiers=(unit static build vm selftest dkms)
+[ ${#tiers[@]} -gt 0 ] || tiers=(unit static build tools vm selftest dkms pkg)
 read -r -a kernels <<<"${VM_KERNELS:-deb61 deb612 debug}"
 for t in "${tiers[@]}"; do
 	case "$t" in
-	unit|static|build|vm|selftest|dkms) ;;
-	*) die_setup "unknown tier '$t' (unit static build vm selftest dkms)" ;;
+	unit|static|build|tools|vm|selftest|dkms|pkg) ;;
+	*) die_setup "unknown tier '$t' (unit static build tools vm selftest dkms pkg)" ;;
 	esac
 done
 want() { case " ${tiers[*]} " in *" $1 "*) return 0 ;; esac; return 1; }
@@ -75,6 +76,7 @@ unit_tier() {
 want unit && tier unit unit_tier
 want static && tier static "$here/static/run.sh" --results "$results"
 want build && tier build "$here/build/run.sh" --results "$results"
+want tools && tier tools "$here/tools/run.sh" --results "$results"
 if [ $want_debug = 1 ] && { want vm || want selftest; }; then
 	# Built once and cached; a cache hit takes a fraction of a second.
 	# Not a tier of its own: a failed build shows as one failure here and
@@ -88,6 +90,7 @@ fi
 want vm && tier vm "$here/vm/run.sh" --results "$results" "${kernels[@]}"
 want selftest && tier selftest "$here/vm/selftest.sh" --results "$results" "${kernels[@]}"
 want dkms && tier dkms "$here/dkms/run.sh" --results "$results"
+want pkg && tier pkg "$here/pkg/run.sh" --results "$results"
 
 timings+=("$(printf '%-12s %7.1f s' total "$(elapsed "$t_all")")")
 npass=$(grep -c '^PASS ' "$results")

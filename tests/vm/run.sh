@@ -116,7 +116,25 @@ build_progs() {
 			-I"$TDX_TOP/include/uapi" -o "$out/$(basename "$p" .c)" "$p" ||
 			return 1
 	done
-	make -s -C "$TDX_TOP/tools" STATIC=1 OUT="$out" >/dev/null
+	# The tools link libcbor and libcrypto dynamically (Debian ships no
+	# static libcbor); make_initramfs copies the shared libraries they need.
+	make -s -C "$TDX_TOP/tools" OUT="$TDX_STATE/tools" >/dev/null || return 1
+	cp "$TDX_STATE"/tools/tdx-quote "$out/"
+	[ ! -x "$TDX_STATE/tools/tdx-qgsd" ] || cp "$TDX_STATE/tools/tdx-qgsd" "$out/"
+}
+
+# add_shared_libs ROOT: the shared libraries (and the dynamic loader) of the
+# dynamically linked programs in ROOT/usr/bin, at the same paths.
+add_shared_libs() {	# root
+	local root=$1 f lib
+	for f in "$root"/usr/bin/*; do
+		ldd "$f" >/dev/null 2>&1 || continue	# static
+		ldd "$f" | grep -o '/[^ ]*' | while read -r lib; do
+			[ -e "$root$lib" ] && continue
+			mkdir -p "$root$(dirname "$lib")"
+			cp -L "$lib" "$root$lib"
+		done
+	done
 }
 
 # Fresh copy, full build, so that every run shows every warning.
@@ -233,6 +251,7 @@ make_initramfs() {	# kname
 	cp "$here/guest/lib.sh" "$root/tests/lib.sh"
 	cp "$suite"/[0-9]*.sh "$root/tests/" 2>/dev/null
 	cp "$TDX_STATE"/progs/* "$root/usr/bin/"
+	add_shared_libs "$root" || return 1
 	mods=("$TDX_STATE/$k/mod/tdx_ext.ko" "$TDX_STATE/$k/mod/tdx_ext_sim.ko")
 	case "$inject" in
 	''|kunit-fail) ;;

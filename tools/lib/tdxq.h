@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libtdxquote: the parser, verifier and device access behind tdx-quote,
+ * tdx-qgsd and the tests.  Built as a static archive (tools/build/
+ * libtdxquote.a); links with -lcbor -lcrypto.
+ *
+ * Verification rules: docs/verifier.md (normative; keep in step with it).
+ * Not thread-safe objects, but no global state: different threads may use
+ * different objects.
+ */
+#ifndef TDXQ_H
+#define TDXQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* Outcomes; also tdx-quote's exit status (docs/verifier.md). */
+enum tdxq_status {
+	TDXQ_OK = 0,
+	TDXQ_USAGE = 1,		/* arguments, I/O, out of memory */
+	TDXQ_MALFORMED = 2,
+	TDXQ_UNTRUSTED = 3,
+	TDXQ_SIGNATURE = 4,
+	TDXQ_POLICY = 5,
+};
+
+#define TDXQ_MAX_QUOTE_SIZE	(16u << 20)
+#define TDXQ_MAX_DEPTH		16
+#define TDXQ_MAX_CERTS		8
+#define TDXQ_SIG_SIZE		96
+#define TDXQ_REPORT_DATA_SIZE	64
+#define TDXQ_TDREPORT_SIZE	1024
+
+/* Why something failed: one line, no trailing newline. */
+struct tdxq_err {
+	char msg[256];
+};
+
+const char *tdxq_status_name(enum tdxq_status s);	/* "ok", "malformed"... */
+
+/* ---- quote document --------------------------------------------------- */
+
+enum tdxq_vtype { TDXQ_V_DIGEST, TDXQ_V_BYTES, TDXQ_V_UINTS };
+
+struct tdxq_value {
+	int64_t key;			/* e.g. -83 */
+	enum tdxq_vtype type;
+	int64_t alg;			/* digest: its alg, or -1 for a bare bstr */
+	uint8_t *data;			/* DIGEST/BYTES: the bytes */
+	size_t len;
+	uint64_t *uints;		/* UINTS */
+	size_t n_uints;
+};
+
+struct tdxq_evidence {			/* one concise evidence ("0" or "1") */
+	struct tdxq_value *v;		/* known keys only, in document order */
+	size_t n;
+};
+
+enum tdxq_submod_id {
+	TDXQ_SM_PLATFORM = 1,
+	TDXQ_SM_TD = 4,
+	TDXQ_SM_SERVICE_TD = 7,
+	TDXQ_SM_SEAM = 8,
+};
+
+struct tdxq_submod {
+	int id;				/* enum tdxq_submod_id */
+	struct tdxq_evidence origin;	/* "0" */
+	struct tdxq_evidence current;	/* "1" */
+};
+
+struct tdxq_cert {
+	uint8_t *der;
+	size_t len;
+};
+
+struct tdxq_quote {
+	/* envelope (tdxq_parse) */
+	int chain_label;		/* 32 x5bag or 33 x5chain */
+	struct tdxq_cert certs[TDXQ_MAX_CERTS];
+	size_t n_certs;
+	uint8_t *protected_hdr;		/* bstr contents as received */
+	size_t protected_len;
+	uint8_t *payload;
+	size_t payload_len;
+	uint8_t sig[TDXQ_SIG_SIZE];
+	uint8_t *kid;			/* NULL if absent; unsigned */
+	size_t kid_len;
+	char *content_type;		/* NULL if absent; unsigned; a uint is
+					 * shown as its decimal text */
+	/* claims (tdxq_parse_claims) */
+	int have_claims;
+	char *iss, *sub;		/* NULL if absent */
+	uint8_t *profile;		/* eat_profile, NULL if absent */
+	size_t profile_len;
+	uint8_t report_data[TDXQ_REPORT_DATA_SIZE];
+	struct tdxq_submod submods[4];	/* the known ones present, in
+					 * document order */
+	size_t n_submods;
+};
+
+/*
+ * Steps 1-6 of docs/verifier.md.  On TDXQ_OK *out is a new quote (claims
+ * not yet parsed); otherwise *out is NULL and e says why.
+ */
+enum tdxq_status tdxq_parse(const uint8_t *buf, size_t len,
+			    struct tdxq_quote **out, struct tdxq_err *e);
+/* Steps 17-21: fills the claims of q.  TDXQ_OK or TDXQ_MALFORMED. */
+enum tdxq_status tdxq_parse_claims(struct tdxq_quote *q, struct tdxq_err *e);
+void tdxq_quote_free(struct tdxq_quote *q);
+
+/* The value with key in submodule id's current (or origin) evidence. */
+const struct tdxq_value *tdxq_claim(const struct tdxq_quote *q, int id,
+				    int64_t key, int origin);
+const char *tdxq_submod_name(int id);	/* "td", "seam", "platform"... */
+const char *tdxq_value_name(int id, int64_t key); /* "mrtd", "rtmr0"... */
+
+/* ---- trust anchors ----------------------------------------------------- */
+
+struct tdxq_trust;
+struct tdxq_trust *tdxq_trust_new(void);
+void tdxq_trust_free(struct tdxq_trust *t);
+/* A PEM file (one or more certificates) or one DER certificate. */
+enum tdxq_status tdxq_trust_add_file(struct tdxq_trust *t, const char *path,
+				     struct tdxq_err *e);
+/* Every *.pem in dir; a missing directory adds nothing (not an error). */
+enum tdxq_status tdxq_trust_add_dir(struct tdxq_trust *t, const char *dir,
+				    struct tdxq_err *e);
+size_t tdxq_trust_count(const struct tdxq_trust *t);
+#define TDXQ_ROOTS_DIR		"/etc/tdx-ext/roots"
+#define TDXQ_ROOTS_ENV		"TDX_QUOTE_ROOTS"
+
+/* ---- expected values (docs/verifier.md step 22) ------------------------ */
+
+struct tdxq_policy;
+struct tdxq_policy *tdxq_policy_new(void);
+void tdxq_policy_free(struct tdxq_policy *p);
+/* name as in the table of step 22; hex without separators. */
+enum tdxq_status tdxq_policy_set(struct tdxq_policy *p, const char *name,
+				 const char *hex, struct tdxq_err *e);
+/* "name = hex" lines, '#' comments, blank lines; errors name the line. */
+enum tdxq_status tdxq_policy_load(struct tdxq_policy *p, const char *path,
+				  struct tdxq_err *e);
+
+/* ---- the whole verification ------------------------------------------- */
+
+struct tdxq_chain_info {		/* one certificate of the path */
+	char subject[256];		/* one-line RFC 2253 text */
+	char issuer[256];
+	time_t not_before, not_after;
+	int is_ca;
+	uint8_t sha256[32];		/* of the DER */
+	int is_root;			/* the pinned root ending the path */
+};
+
+struct tdxq_result {
+	struct tdxq_quote *quote;	/* set once parsed; freed by
+					 * tdxq_result_free */
+	struct tdxq_chain_info path[TDXQ_MAX_CERTS + 1]; /* leaf first */
+	size_t path_len;		/* set once the chain verified */
+	int signature_ok, chain_ok, claims_ok, policy_ok;
+	char mismatch[64];		/* policy: the first name that differed */
+};
+void tdxq_result_free(struct tdxq_result *r);
+
+/*
+ * Every step of docs/verifier.md, in its order.  t must hold at least one
+ * root (else TDXQ_USAGE).  policy may be NULL.  now: verification time,
+ * (time_t)-1 for the current time.  res may be NULL; if not, it is zeroed
+ * first and filled as far as verification went.
+ */
+enum tdxq_status tdxq_verify(const uint8_t *buf, size_t len,
+			     const struct tdxq_trust *t,
+			     const struct tdxq_policy *policy, time_t now,
+			     struct tdxq_result *res, struct tdxq_err *e);
+
+/* ---- small helpers ------------------------------------------------------ */
+
+/* Reads a whole file (max bytes; "-" is stdin).  0 or -errno. */
+int tdxq_read_file(const char *path, size_t max, uint8_t **buf, size_t *len);
+/* Lower-case hex of len bytes into out (2 * len + 1 bytes). */
+void tdxq_hex(const uint8_t *b, size_t len, char *out);
+/* Parses even-length hex; returns the byte count or -1. */
+long tdxq_unhex(const char *hex, uint8_t *out, size_t cap);
+
+/* ---- /dev/tdx_quote ------------------------------------------------------ */
+
+#define TDXQ_DEV_PATH		"/dev/tdx_quote"
+#define TDXQ_SYSFS_DIR		"/sys/class/misc/tdx_quote"
+
+struct tdx_quote_info;		/* <linux/tdx_quote.h> */
+
+/* open(path or TDXQ_DEV_PATH, O_RDWR | O_CLOEXEC): fd or -errno. */
+int tdxq_dev_open(const char *path);
+/* TDX_QUOTE_GET_INFO: 0 or -errno. */
+int tdxq_dev_info(int fd, struct tdx_quote_info *info);
+/*
+ * TDX_QUOTE_GET_QUOTE for in (in_len bytes, e.g. a TDREPORT) of TD td
+ * (0: from the report).  The buffer is sized from GET_INFO's
+ * max_quote_size and grown once if the driver answers -ENOSPC with a larger
+ * length.  0 with *quote (malloc'd) and *len, or -errno; *tdx_status (may
+ * be NULL) gets the TDX module's raw status either way.
+ */
+int tdxq_dev_get_quote(int fd, const uint8_t *in, size_t in_len, uint64_t td,
+		       uint8_t **quote, size_t *len, uint64_t *tdx_status);
+/* Reads sysfs attribute TDXQ_SYSFS_DIR/name into buf: 0 or -errno. */
+int tdxq_sysfs_read(const char *name, char *buf, size_t len);
+
+#endif /* TDXQ_H */
