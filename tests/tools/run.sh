@@ -55,8 +55,13 @@ fi
 
 rc=0
 for s in "${scripts[@]}"; do
-	[ -f "$s" ] || s=$here/$s
-	[ -f "$s" ] || s=$here/$s.sh
+	if [ ! -f "$s" ]; then
+		if [ -f "$here/$s" ]; then
+			s=$here/$s
+		else
+			s=$here/$s.sh
+		fi
+	fi
 	name=$(basename "$s" .sh)
 	export TOOLS_WORK
 	TOOLS_WORK=$(mktemp -d "${TMPDIR:-/tmp}/tdx-tools.XXXXXX")

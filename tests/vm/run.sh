@@ -24,6 +24,9 @@
 #   --kernel-image PATH boot this image instead of the kernel's own
 #   --append ARGS       extra kernel command line
 #   --no-build          reuse modules built by an earlier run
+#   --modules DIR       use DIR/tdx_ext.ko and DIR/tdx_ext_sim.ko (.ko.xz,
+#                       .ko.zst and .ko.gz are decompressed) instead of
+#                       building them, e.g. what DKMS installed; one kernel
 #   --stream            show the guest console live (make demo)
 #
 # Exit status: 0 all passed, 1 something failed, 2 the harness could not run.
@@ -42,6 +45,7 @@ timeout=${BOOT_TIMEOUT:-420}
 image_override=
 append_extra=
 build=1
+modules_dir=
 stream=0
 kernels=()
 
@@ -55,14 +59,17 @@ while [ $# -gt 0 ]; do
 	--kernel-image) image_override=$2; shift ;;
 	--append) append_extra=$2; shift ;;
 	--no-build) build=0 ;;
+	--modules) modules_dir=$(cd "$2" && pwd) || die_setup "no module directory $2"; shift ;;
 	--stream) stream=1 ;;
-	-h|--help) sed -n '3,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,/^$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	deb61|deb612|debug) kernels+=("$1") ;;
 	*) die_setup "unknown argument '$1' (kernels: deb61 deb612 debug)" ;;
 	esac
 	shift
 done
 [ ${#kernels[@]} -gt 0 ] || die_setup "name at least one kernel: deb61 deb612 debug"
+[ -z "$modules_dir" ] || [ ${#kernels[@]} = 1 ] ||
+	die_setup "--modules goes with one kernel, not ${#kernels[@]}"
 case "$timeout" in ''|*[!0-9]*) die_setup "--timeout needs whole seconds, not '$timeout'" ;; esac
 
 for tool in qemu-system-x86_64 busybox cpio gzip modprobe modinfo make gcc timeout; do
@@ -139,7 +146,32 @@ add_shared_libs() {	# root
 
 # Fresh copy, full build, so that every run shows every warning.
 build_modules() {	# kname
-	local k=$1 d=$TDX_STATE/$1/mod log=$TDX_STATE/$1/build.log
+	local k=$1 d=$TDX_STATE/$1/mod log=$TDX_STATE/$1/build.log m f vm
+	if [ -n "$modules_dir" ]; then
+		# Modules built elsewhere (--modules): copied, never rebuilt.
+		rm -rf "$d"
+		mkdir -p "$d"
+		for m in tdx_ext tdx_ext_sim; do
+			for f in "$modules_dir/$m.ko" "$modules_dir/$m.ko.xz" \
+				 "$modules_dir/$m.ko.zst" "$modules_dir/$m.ko.gz" ''; do
+				[ -z "$f" ] || [ -f "$f" ] && break
+			done
+			case "$f" in
+			'') res FAIL "$tag/modules" "no $m.ko(.xz|.zst|.gz) in $modules_dir"; return 1 ;;
+			*.xz) xz -dc "$f" >"$d/$m.ko" ;;
+			*.zst) zstd -qdc "$f" >"$d/$m.ko" ;;
+			*.gz) gzip -dc "$f" >"$d/$m.ko" ;;
+			*) cp "$f" "$d/$m.ko" ;;
+			esac || { res FAIL "$tag/modules" "cannot copy or decompress $f"; return 1; }
+			vm=$(modinfo -F vermagic "$d/$m.ko" 2>/dev/null)
+			case "$vm" in
+			"$KVER "*) ;;
+			*) res FAIL "$tag/modules" "$f is for '${vm%% *}', not $KVER"; return 1 ;;
+			esac
+		done
+		log "$tag: modules from $modules_dir"
+		return 0
+	fi
 	if [ $build = 0 ] && [ -f "$d/tdx_ext.ko" ]; then
 		return 0
 	fi
@@ -204,14 +236,30 @@ build_inject() {
 
 # Copy the kernel's own modules that ours need, in load order.
 add_kernel_deps() {	# root ko...
-	local root=$1 ko dep line path name preload=
+	local root=$1 ko dep deps line path name preload= extra=
 	shift
 	mkdir -p "$root/lib/tdx/preload"
-	for ko in "$@"; do
+	# Kernel modules a suite needs besides ours (e.g. vsock_loopback):
+	# one name per line in SUITE/kmods.txt; a kernel without one (the
+	# debug kernel's small config) just lacks it, and the suite says so.
+	if [ -f "$suite/kmods.txt" ]; then
+		for dep in $(sed 's/#.*//' "$suite/kmods.txt"); do
+			if modprobe -S "$KVER" -d "$MODROOT" --show-depends "$dep" >/dev/null 2>&1; then
+				extra="$extra $dep"
+			else
+				log "$k: kernel module $dep (from $suite/kmods.txt) not available, left out"
+			fi
+		done
+	fi
+	for ko in "$@" EXTRA; do
 		# Hard dependencies, then soft ones ("pre: sha512"), which
 		# the kernel would otherwise request_module() in vain here.
-		for dep in $(modinfo -F depends "$ko" | tr ',' ' ') \
-			   $(modinfo -F softdep "$ko" | sed 's/^pre://; s/post:.*//'); do
+		if [ "$ko" = EXTRA ]; then
+			deps=$extra
+		else
+			deps="$(modinfo -F depends "$ko" | tr ',' ' ') $(modinfo -F softdep "$ko" | sed 's/^pre://; s/post:.*//')"
+		fi
+		for dep in $deps; do
 			while read -r line; do
 				case "$line" in
 				insmod\ *) ;;
@@ -250,6 +298,8 @@ make_initramfs() {	# kname
 	install -m 0755 "$here/guest/init" "$root/init"
 	cp "$here/guest/lib.sh" "$root/tests/lib.sh"
 	cp "$suite"/[0-9]*.sh "$root/tests/" 2>/dev/null
+	mkdir -p "$root/tests/data"
+	cp "$TDX_TOP"/data/*.pem "$root/tests/data/"
 	cp "$TDX_STATE"/progs/* "$root/usr/bin/"
 	add_shared_libs "$root" || return 1
 	mods=("$TDX_STATE/$k/mod/tdx_ext.ko" "$TDX_STATE/$k/mod/tdx_ext_sim.ko")

@@ -27,6 +27,7 @@ enum tdxq_status {
 
 #define TDXQ_MAX_QUOTE_SIZE	(16u << 20)
 #define TDXQ_MAX_DEPTH		16
+#define TDXQ_MAX_ITEMS		65536	/* CBOR heads per item checked */
 #define TDXQ_MAX_CERTS		8
 #define TDXQ_SIG_SIZE		96
 #define TDXQ_REPORT_DATA_SIZE	64
@@ -99,6 +100,9 @@ struct tdxq_quote {
 	struct tdxq_submod submods[4];	/* the known ones present, in
 					 * document order */
 	size_t n_submods;
+	int have_report_data;		/* report_data filled (also when
+					 * tdxq_parse_claims failed later:
+					 * what did parse stays in q) */
 };
 
 /*
@@ -110,6 +114,14 @@ enum tdxq_status tdxq_parse(const uint8_t *buf, size_t len,
 /* Steps 17-21: fills the claims of q.  TDXQ_OK or TDXQ_MALFORMED. */
 enum tdxq_status tdxq_parse_claims(struct tdxq_quote *q, struct tdxq_err *e);
 void tdxq_quote_free(struct tdxq_quote *q);
+
+/*
+ * Step 2 alone: is buf one well-formed CBOR item by the rules of
+ * docs/verifier.md (definite lengths, counts that fit, depth <= 16)?
+ * TDXQ_OK or TDXQ_MALFORMED.  Decodes nothing; safe on any input.
+ */
+enum tdxq_status tdxq_cbor_check(const uint8_t *buf, size_t len,
+				 struct tdxq_err *e);
 
 /* The value with key in submodule id's current (or origin) evidence. */
 const struct tdxq_value *tdxq_claim(const struct tdxq_quote *q, int id,

@@ -1,123 +1,175 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tdx-quote: the command-line face of tdx-ext.
+ * tdx-quote: the command-line face of tdx-ext (docs/tdx-quote.md).
  *
- * This first version has "version" and "ok", a self-check of what the
- * driver offers so far (module, device node).  Quotes, the verifier and
- * "info" arrive with the quote UAPI.
+ *   version | info | get | verify | dump | ok
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "tdx_ext_version.h"
 
-#define DEV_PATH "/dev/tdx_quote"
-
-static int read_line(const char *path, char *buf, size_t len)
+void json_strn(FILE *f, const char *s, size_t n)
 {
-	FILE *f = fopen(path, "r");
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
 
-	if (!f)
-		return -1;
-	if (!fgets(buf, (int)len, f)) {
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
+	fputc('"', f);
+	while (i < n) {
+		unsigned char c = p[i];
+		size_t l = 0, k;
 
-static int n_bad;
-
-static void report(int good, const char *what, const char *detail,
-		   const char *remedy)
-{
-	printf("[%s] %s%s%s\n", good ? " ok " : "FAIL", what,
-	       detail && *detail ? ": " : "", detail ? detail : "");
-	if (!good) {
-		n_bad++;
-		if (remedy)
-			printf("       fix: %s\n", remedy);
-	}
-}
-
-static int cmd_ok(void)
-{
-	char ver[64], detail[256];
-	struct stat st;
-	int loaded, fd;
-
-	loaded = access("/sys/module/tdx_ext", F_OK) == 0;
-	if (loaded && read_line("/sys/module/tdx_ext/version", ver, sizeof(ver)))
-		snprintf(ver, sizeof(ver), "unknown version");
-	report(loaded, "module tdx_ext loaded", loaded ? ver : "not loaded",
-	       "modprobe tdx_ext");
-
-	if (stat(DEV_PATH, &st)) {
-		snprintf(detail, sizeof(detail), "%s", strerror(errno));
-		report(0, "device node " DEV_PATH, detail,
-		       loaded ? "check udev and dmesg for tdx_ext errors" :
-				"load the module first");
-	} else if (!S_ISCHR(st.st_mode)) {
-		report(0, "device node " DEV_PATH, "not a character device",
-		       "remove the stray file; udev creates the node");
-	} else {
-		snprintf(detail, sizeof(detail), "char %u:%u mode %04o uid %u gid %u",
-			 major(st.st_rdev), minor(st.st_rdev),
-			 (unsigned int)(st.st_mode & 07777),
-			 (unsigned int)st.st_uid, (unsigned int)st.st_gid);
-		report(1, "device node " DEV_PATH, detail, NULL);
-
-		fd = open(DEV_PATH, O_RDWR | O_CLOEXEC);
-		if (fd < 0) {
-			snprintf(detail, sizeof(detail), "%s", strerror(errno));
-			report(0, "open " DEV_PATH, detail,
-			       errno == EACCES ?
-			       "run as root or join the group the udev rule names" :
-			       "see dmesg");
-		} else {
-			report(1, "open " DEV_PATH, NULL, NULL);
-			close(fd);
+		if (c == '"' || c == '\\') {
+			fprintf(f, "\\%c", c);
+			i++;
+			continue;
 		}
+		if (c < 0x20 || c == 0x7f) {
+			fprintf(f, "\\u%04x", c);
+			i++;
+			continue;
+		}
+		if (c < 0x80) {
+			fputc(c, f);
+			i++;
+			continue;
+		}
+		/* UTF-8: a valid sequence is copied, anything else U+FFFD */
+		if (c >= 0xc2 && c <= 0xdf)
+			l = 2;
+		else if (c >= 0xe0 && c <= 0xef)
+			l = 3;
+		else if (c >= 0xf0 && c <= 0xf4)
+			l = 4;
+		for (k = 1; l && k < l; k++)
+			if (i + k >= n || (p[i + k] & 0xc0) != 0x80)
+				l = 0;
+		if (l == 3 && ((c == 0xe0 && p[i + 1] < 0xa0) ||
+			       (c == 0xed && p[i + 1] >= 0xa0)))
+			l = 0;
+		if (l == 4 && ((c == 0xf0 && p[i + 1] < 0x90) ||
+			       (c == 0xf4 && p[i + 1] >= 0x90)))
+			l = 0;
+		if (!l) {
+			fputs("\\ufffd", f);
+			i++;
+			continue;
+		}
+		fwrite(p + i, 1, l, f);
+		i += l;
 	}
+	fputc('"', f);
+}
 
-	printf("%s\n", n_bad ? "not ok" : "ok");
-	return n_bad ? 1 : 0;
+void json_str(FILE *f, const char *s)
+{
+	if (!s)
+		fputs("null", f);
+	else
+		json_strn(f, s, strlen(s));
+}
+
+void print_hex(FILE *f, const uint8_t *b, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		fprintf(f, "%02x", b[i]);
+}
+
+void json_hex(FILE *f, const uint8_t *b, size_t len)
+{
+	fputc('"', f);
+	print_hex(f, b, len);
+	fputc('"', f);
+}
+
+const char *errno_name(int err)
+{
+	const char *n = strerrorname_np(err);
+
+	return n ? n : "E?";
+}
+
+void dev_open_error(const char *path, int err)
+{
+	const char *remedy;
+
+	if (err == ENOENT || err == ENODEV || err == ENXIO)
+		remedy = access("/sys/module/tdx_ext", F_OK) ?
+			 "the tdx_ext module is not loaded: modprobe tdx_ext" :
+			 "tdx_ext is loaded but the node is missing: check udev and dmesg";
+	else if (err == EACCES || err == EPERM)
+		remedy = "add yourself to the group tdx-quote (packaging/udev/60-tdx-quote.rules) or run as root";
+	else
+		remedy = "see dmesg";
+	fprintf(stderr, "tdx-quote: %s: %s (%s); %s\n", path, strerror(err),
+		errno_name(err), remedy);
+}
+
+const char *opt_arg(int argc, char **argv, int *i, const char *cmd)
+{
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "tdx-quote %s: %s needs a value\n", cmd,
+			argv[*i]);
+		return NULL;
+	}
+	return argv[++*i];
 }
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: tdx-quote COMMAND\n"
-		"  ok         check that tdx_ext is loaded and its device usable\n"
-		"  version    print the tdx-ext version\n");
+		"usage: tdx-quote COMMAND [ARGS]\n"
+		"  version                      print the tdx-ext version\n"
+		"  info [--json] [--device PATH]\n"
+		"                               what the driver and TDX module offer\n"
+		"  get --report FILE [--td HANDLE] [-o QUOTE] [--device PATH]\n"
+		"                               quote a 1024-byte TDREPORT\n"
+		"  verify QUOTE [--root PEM]... [--report-data HEX] [--mrtd HEX]\n"
+		"         [--rtmr N=HEX]... [--policy FILE] [--time UNIX_SECONDS]\n"
+		"         [--json] [-q]         verify a quote (exit status: 0 ok,\n"
+		"                               1 usage, 2 malformed, 3 untrusted,\n"
+		"                               4 signature, 5 policy)\n"
+		"  dump QUOTE [--json]          show a quote without verifying it\n"
+		"  ok [--device PATH] [--report FILE --root PEM]\n"
+		"                               check that quoting works here\n"
+		"QUOTE may be - (stdin).  See docs/tdx-quote.md.\n");
 }
 
 int main(int argc, char **argv)
 {
+	const char *cmd;
+
 	if (argc < 2) {
 		usage(stderr);
-		return 2;
+		return 1;
 	}
-	if (!strcmp(argv[1], "ok"))
-		return cmd_ok();
-	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
+	cmd = argv[1];
+	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf("tdx-quote %s\n", TDX_EXT_VERSION);
 		return 0;
 	}
-	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
-	    !strcmp(argv[1], "-h")) {
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") ||
+	    !strcmp(cmd, "-h")) {
 		usage(stdout);
 		return 0;
 	}
-	fprintf(stderr, "tdx-quote: unknown command '%s'\n", argv[1]);
+	if (!strcmp(cmd, "info"))
+		return cmd_info(argc - 1, argv + 1);
+	if (!strcmp(cmd, "get"))
+		return cmd_get(argc - 1, argv + 1);
+	if (!strcmp(cmd, "verify"))
+		return cmd_verify(argc - 1, argv + 1);
+	if (!strcmp(cmd, "dump"))
+		return cmd_dump(argc - 1, argv + 1);
+	if (!strcmp(cmd, "ok"))
+		return cmd_ok(argc - 1, argv + 1);
+	fprintf(stderr, "tdx-quote: unknown command '%s'\n", cmd);
 	usage(stderr);
-	return 2;
+	return 1;
 }

@@ -33,21 +33,29 @@ echo "its TDREPORT for a 64-byte REPORTDATA (what a TD's TDG.MR.REPORT returns):
 rd=$(reportdata_hex 7)
 echo "$rd" >$A/reportdata.hex
 sim_report report-made "$(cat $SIM_DBG/td_create)" "$rd" $A/report.bin
-echo "ioctl(TDX_QUOTE_GET_QUOTE) on /dev/tdx_quote (docs/examples/get_quote.c):"
-if get_quote $A/report.bin "$(cat $A/handle)" >$A/quote.cbor; then
+echo "tdx-quote get: ioctl(TDX_QUOTE_GET_QUOTE) on /dev/tdx_quote (see also docs/examples/get_quote.c):"
+if tdx-quote get --report $A/report.bin --td "$(cat $A/handle)" -o $A/quote.cbor; then
 	t_ok quote-made
 	echo "  quote: $(wc -c <$A/quote.cbor) bytes, starts $(hexat $A/quote.cbor 0 4) (CWT / COSE_Sign1)"
 	cat $SIM_DBG/root_cert.pem >$A/root_cert.pem
-	for f in quote.cbor report.bin root_cert.pem measurements.txt reportdata.hex; do
-		t_artifact "demo/$f" "$A/$f"
-	done
-	echo "  sent to the host, which verifies it after this boot (sim-quote lines):"
+
+	step "5. verify it in the VM: tdx-quote verify, pinning the simulator's root"
+	mrtd=$(sed -n 's/^mrtd=//p' $A/measurements.txt)
+	echo "tdx-quote verify quote.cbor --root root_cert.pem --mrtd ${mrtd%${mrtd#????????????}}... --report-data ${rd%${rd#????????????}}..."
+	tdx-quote verify $A/quote.cbor --root $A/root_cert.pem --mrtd "$mrtd" --report-data "$rd"
+	t_expect verified 0 $?
+	echo "what it holds (tdx-quote dump, first lines):"
+	tdx-quote dump $A/quote.cbor | head -30 | sed 's/^/  /'
+
+	t_send_quote demo $A
+	echo "  also sent to the host, which verifies it again after this boot (sim-quote lines):"
 	echo "  certificate chain to the simulator's root (openssl verify), the ES384"
-	echo "  signature, and claims equal to the TD's measurements and REPORTDATA."
+	echo "  signature, and claims equal to the TD's measurements and REPORTDATA,"
+	echo "  with an independent Python verifier."
 else
-	t_fail quote-made "get_quote failed"
+	t_fail quote-made "tdx-quote get failed"
 fi
 
-step "5. unload: rmmod tdx_ext tdx_ext_sim (the simulator frees its pool)"
+step "6. unload: rmmod tdx_ext tdx_ext_sim (the simulator frees its pool)"
 t_run unload sh -c "rmmod tdx_ext && rmmod tdx_ext_sim"
 dmesg | grep -E 'tdx_ext' | tail -5

@@ -56,6 +56,18 @@ t_artifact() {
 	fi
 }
 
+# t_send_quote NAME DIR: DIR/quote.cbor with what the host needs to check it
+# (report.bin, root_cert.pem, measurements.txt, reportdata.hex; see
+# tests/vm/host/sim-quote.sh) go to the host as NAME/.  A directory without
+# a quote sends nothing: the tests that made it have failed already.
+t_send_quote() {
+	local f
+	[ -s "$2/quote.cbor" ] || return 0
+	for f in quote.cbor report.bin root_cert.pem measurements.txt reportdata.hex; do
+		t_artifact "$1/$f" "$2/$f" || return 1
+	done
+}
+
 # --- the simulator (tdx_ext_sim) and its test driver (tdx_ext_simtest) ------
 SIM_DBG=/sys/kernel/debug/tdx_ext_sim
 ST_DBG=/sys/kernel/debug/tdx_ext_simtest

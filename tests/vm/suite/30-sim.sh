@@ -33,12 +33,8 @@ if st_load load-simtest; then
 	else
 		t_fail root-cert "$SIM_DBG/root_cert.pem: no PEM certificate"
 	fi
-	# The host checks what is sent; a run without a quote sends nothing.
-	if [ -s "$A/quote.cbor" ]; then
-		for f in quote.cbor report.bin root_cert.pem measurements.txt reportdata.hex; do
-			t_artifact "sim/$f" "$A/$f"
-		done
-	fi
+	# The host checks what is sent.
+	t_send_quote sim "$A"
 	t_run rmmod-simtest rmmod tdx_ext_simtest
 fi
 t_run rmmod-sim rmmod tdx_ext_sim

@@ -1,0 +1,1294 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Test-vector generator for the quote verifier (docs/verifier.md).
+
+Independent of the kernel code: fresh P-384 keys and certificates
+(python3-cryptography) and the DICE quote document of ABI.md section 7
+built with python3-cbor2 (plus raw bytes where a vector needs an encoding
+cbor2 would not produce).  Nothing is reused between runs.
+
+  gen_quotes.py OUTDIR [--report FILE]
+      OUTDIR/<name>.cbor, OUTDIR/roots/*.pem, OUTDIR/policies/*,
+      OUTDIR/manifest.json: [{name, file, args, expect, why}, ...]
+      (paths in args are relative to OUTDIR)
+  gen_quotes.py --one OUT.cbor --root-out ROOT.pem [--report-out R.bin]
+                [--no-root]
+      one valid quote (x5bag: leaf, intermediate, root; --no-root: without
+      the root) and its root
+  gen_quotes.py --fuzz-seeds DIR --root-out ROOT.pem
+      the seed corpus of tools/fuzz (long-lived test root; see
+      tools/fuzz/fuzz_quote_verify.c)
+
+Runs only with Debian's /usr/bin/python3 (cbor2, cryptography).
+"""
+import argparse
+import datetime
+import json
+import os
+import sys
+
+import cbor2
+from cbor2 import CBORTag
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import \
+    decode_dss_signature
+from cryptography.x509.oid import NameOID
+
+P384 = ec.SECP384R1()
+DAY = datetime.timedelta(days=1)
+NOW = datetime.datetime.utcnow().replace(microsecond=0)
+MAX_QUOTE = 16 << 20
+PROT = bytes.fromhex('a1013822')       # << {1: -35} >>
+OID = '2.16.840.1.113741.1.13.2.%d.0'
+SM_PLATFORM, SM_TD, SM_SERVICE, SM_SEAM = 1, 4, 7, 8
+MODEL = {1: 'tdx-platform-tcb', 4: 'tdx-td', 7: 'tdx-service-td',
+         8: 'tdx-seam'}
+
+# ---- raw CBOR -------------------------------------------------------------
+
+
+def head(major, val, width=None):
+    """Head of an item; width None: shortest, else 0 (in ai), 1, 2, 4, 8."""
+    if width is None:
+        width = (0 if val < 24 else 1 if val < 0x100 else
+                 2 if val < 0x10000 else 4 if val < 0x100000000 else 8)
+    if width == 0:
+        return bytes([major << 5 | val])
+    ai = {1: 24, 2: 25, 4: 26, 8: 27}[width]
+    return bytes([major << 5 | ai]) + val.to_bytes(width, 'big')
+
+
+def bstr(b, width=None):
+    return head(2, len(b), width) + b
+
+
+def cb(obj):
+    return cbor2.dumps(obj)
+
+
+def envelope(prot, unprot, payload, sig, tags=(61, 18), extra=()):
+    """61(18([bstr prot, unprot (encoded), bstr payload, bstr sig]))."""
+    items = [bstr(prot), unprot, bstr(payload), bstr(sig)] + list(extra)
+    out = head(4, len(items)) + b''.join(items)
+    for t in reversed(tags):
+        out = head(6, t) + out
+    return out
+
+# ---- keys and certificates -------------------------------------------------
+
+
+def new_key(curve=P384):
+    return ec.generate_private_key(curve)
+
+
+def mkname(cn):
+    return x509.Name([
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME,
+                           'tdx-ext tests (not trustworthy)'),
+        x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+
+def ku(digsig=False, certsign=False, keyagree=False):
+    return x509.KeyUsage(digital_signature=digsig, content_commitment=False,
+                         key_encipherment=False, data_encipherment=False,
+                         key_agreement=keyagree, key_cert_sign=certsign,
+                         crl_sign=certsign, encipher_only=False,
+                         decipher_only=False)
+
+
+class Ent:
+    """A key and its certificate."""
+
+    def __init__(self, key, cert):
+        self.key, self.cert = key, cert
+        self.der = cert.public_bytes(serialization.Encoding.DER)
+
+    @property
+    def pem(self):
+        return self.cert.public_bytes(serialization.Encoding.PEM)
+
+
+def mkcert(cn, issuer=None, key=None, bc=(True, None), usage='ca',
+           nb=None, na=None, hash_alg=None, subject=None):
+    """issuer None: self-signed.  bc: (ca, pathlen) or None (absent);
+    usage: 'ca', 'leaf', a KeyUsage, or None (absent)."""
+    key = key or new_key()
+    name = subject or mkname(cn)
+    iname = issuer.cert.subject if issuer else name
+    skey = issuer.key if issuer else key
+    b = (x509.CertificateBuilder().subject_name(name).issuer_name(iname)
+         .public_key(key.public_key())
+         .serial_number(x509.random_serial_number())
+         .not_valid_before(nb or NOW - DAY)
+         .not_valid_after(na or NOW + 365 * DAY))
+    if bc is not None:
+        b = b.add_extension(x509.BasicConstraints(ca=bc[0],
+                                                  path_length=bc[1]), True)
+    if usage == 'ca':
+        usage = ku(certsign=True)
+    elif usage == 'leaf':
+        usage = ku(digsig=True)
+    if usage is not None:
+        b = b.add_extension(usage, True)
+    b = b.add_extension(x509.SubjectKeyIdentifier.from_public_key(
+        key.public_key()), False)
+    b = b.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+        skey.public_key()), False)
+    if hash_alg is None:
+        hash_alg = hashes.SHA384()
+    return Ent(key, b.sign(skey, hash_alg))
+
+
+def der_tlv(b, pos):
+    """(tag, header length, content length) of the DER TLV at pos."""
+    t, n = b[pos], b[pos + 1]
+    if n < 0x80:
+        return t, 2, n
+    k = n & 0x7f
+    return t, 2 + k, int.from_bytes(b[pos + 2:pos + 2 + k], 'big')
+
+
+def der_children(b):
+    t, h, n = der_tlv(b, 0)
+    pos, out = h, []
+    while pos < h + n:
+        _, ch, cn = der_tlv(b, pos)
+        out.append(b[pos:pos + ch + cn])
+        pos += ch + cn
+    return out
+
+
+def der_len(n):
+    if n < 0x80:
+        return bytes([n])
+    nb = n.to_bytes((n.bit_length() + 7) // 8, 'big')
+    return bytes([0x80 | len(nb)]) + nb
+
+
+def der_seq(content):
+    return b'\x30' + der_len(len(content)) + content
+
+
+def v1_of(ent, issuer):
+    """ent's certificate as X.509 v1 (no version, no extensions), re-signed
+    by issuer."""
+    tbs, alg, _ = der_children(ent.der)
+    kids = [c for c in der_children(tbs) if c[0] not in (0xa0, 0xa3)]
+    tbs = der_seq(b''.join(kids))
+    sig = issuer.key.sign(tbs, ec.ECDSA(hashes.SHA384()))
+    bits = b'\x03' + der_len(len(sig) + 1) + b'\x00' + sig
+    e = Ent(ent.key, x509.load_der_x509_certificate(
+        der_seq(tbs + alg + bits)))
+    return e
+
+# ---- claims ----------------------------------------------------------------
+
+
+def new_report():
+    r = bytearray(os.urandom(1024))
+    r[0:4] = b'\x81\x00\x00\x00'
+    return bytes(r)
+
+
+def dg(b):
+    return [7, b]
+
+
+def values_of(r):
+    td = {-82: r[512:520], -83: dg(r[528:576]), -201: r[520:528],
+          -203: dg(r[576:624]), -204: dg(r[624:672]),
+          -205: dg(r[672:720])}
+    for i in range(4):
+        td[-206 - i] = dg(r[720 + 48 * i:768 + 48 * i])
+    return {
+        SM_PLATFORM: {-125: list(r[16:32])},
+        SM_SEAM: {-82: r[376:384], -83: dg(r[280:328]),
+                  -84: dg(r[328:376]), -125: list(r[264:280])},
+        SM_TD: td,
+        SM_SERVICE: {-210: dg(r[912:960])},
+    }
+
+
+def ce(model, values):
+    return cb({0: {0: [[{0: {1: 'Intel Corporation', 2: model}},
+                        [{1: values}]]]}})
+
+
+class Claims:
+    """The claims of one quote, as Python values; .encode() -> payload."""
+
+    def __init__(self, report):
+        self.report = report
+        self.vals = values_of(report)                 # current ("1")
+        self.origin = values_of(report)               # origin ("0")
+        self.order = [SM_PLATFORM, SM_SEAM, SM_TD, SM_SERVICE]
+        self.top = {1: 'tdx-ext test generator', 2: 'tdx-ext test TD',
+                    265: bytes.fromhex('6086480186f84d010d01')}
+        self.report_data = report[128:192]
+        self.extra_submods = {}     # oid text -> raw value (Python)
+        self.sm_override = {}       # id -> raw value of the submodule
+        self.ce_override = {}       # (id, "0"/"1") -> the 571 tag's value
+
+    def submods(self):
+        sm = {}
+        for i in self.order:
+            if i in self.sm_override:
+                sm[OID % i] = self.sm_override[i]
+                continue
+            ent = {}
+            for k, v in (('0', self.origin[i]), ('1', self.vals[i])):
+                ent[k] = self.ce_override.get(
+                    (i, k), CBORTag(571, ce(MODEL[i], v)))
+            sm[OID % i] = ent
+        sm.update(self.extra_submods)
+        return sm
+
+    def encode(self, drop=(), over=None):
+        m = dict(self.top)
+        m[-11] = self.submods()
+        m[-212] = self.report_data
+        for k in drop:
+            m.pop(k, None)
+        m.update(over or {})
+        return cb(m)
+
+    def expected(self):
+        """name -> hex of every step-22 name, from the current values."""
+        td, seam = self.vals[SM_TD], self.vals[SM_SEAM]
+        d = lambda v: v[1] if isinstance(v, list) else v
+        e = {'report_data': self.report_data, 'mrtd': d(td[-83]),
+             'mr_config_id': d(td[-203]), 'mr_owner': d(td[-204]),
+             'mr_owner_config': d(td[-205]), 'td_attributes': td[-82],
+             'xfam': td[-201], 'mr_seam': d(seam[-83]),
+             'mr_signer_seam': d(seam[-84]), 'seam_attributes': seam[-82],
+             'mr_service_td': d(self.vals[SM_SERVICE][-210])}
+        for i in range(4):
+            e['rtmr%d' % i] = d(td[-206 - i])
+        return {k: v.hex() for k, v in e.items()}
+
+# ---- the document ------------------------------------------------------------
+
+
+def sign(key, tbs):
+    r, s = decode_dss_signature(key.sign(tbs, ec.ECDSA(hashes.SHA384())))
+    return r.to_bytes(48, 'big') + s.to_bytes(48, 'big')
+
+
+def sig_structure(prot, payload):
+    return cb(['Signature1', prot, b'', payload])
+
+
+def unprot_map(certs, label=32, kid=b'test-kid', ct='application/eat+cwt',
+               extra=None):
+    m = {}
+    if ct is not None:
+        m[3] = ct
+    if kid is not None:
+        m[4] = kid
+    m[label] = certs
+    m.update(extra or {})
+    return cb(m)
+
+
+def doc(payload, signer, certs, label=32, prot=PROT, signed_prot=None,
+        unprot=None, sig=None, **kw):
+    """A quote: payload signed by signer (an Ent or a key) with the
+    Sig_structure over signed_prot (default: prot, as sent)."""
+    key = signer.key if isinstance(signer, Ent) else signer
+    if sig is None:
+        sig = sign(key, sig_structure(signed_prot or prot, payload))
+    if unprot is None:
+        unprot = unprot_map(certs, label, **kw)
+    return envelope(prot, unprot, payload, sig)
+
+# ---- vectors -----------------------------------------------------------------
+
+
+class Gen:
+    def __init__(self, out, report):
+        self.out = out
+        self.man = []
+        self.names = set()
+        os.makedirs(os.path.join(out, 'roots'), exist_ok=True)
+        os.makedirs(os.path.join(out, 'policies'), exist_ok=True)
+        self.report = report
+        self.root = mkcert('test root A')
+        self.inter = mkcert('test intermediate A', self.root,
+                            bc=(True, 0))
+        self.leaf = mkcert('test leaf A', self.inter, bc=(False, None),
+                           usage='leaf')
+        self.root_pem = self.write_root('root', self.root)
+
+    def write_root(self, name, *ents):
+        path = 'roots/%s.pem' % name
+        with open(os.path.join(self.out, path), 'wb') as f:
+            for e in ents:
+                f.write(e.pem)
+        return path
+
+    def write(self, rel, data):
+        with open(os.path.join(self.out, rel), 'wb') as f:
+            f.write(data)
+        return rel
+
+    def add(self, name, data, expect, why, args=None, root=None,
+            file=None):
+        assert name not in self.names, name
+        self.names.add(name)
+        if file is None:
+            file = name + '.cbor'
+            self.write(file, data)
+        if args is None:
+            args = []
+        if root is not False:
+            args = ['--root', root or self.root_pem] + args
+        self.man.append({'name': name, 'file': file, 'args': args,
+                         'expect': expect, 'why': why})
+
+    def claims(self):
+        return Claims(self.report)
+
+    def std(self, claims=None, certs=None, **kw):
+        """A quote by the standard chain (x5bag [leaf, intermediate])."""
+        p = (claims or self.claims()).encode()
+        if certs is None:
+            certs = [self.leaf.der, self.inter.der]
+        return doc(p, self.leaf, certs, **kw)
+
+    def chain(self, tag, n_inter, root=None, leaf_kw=None, inter_kw=None):
+        """root -> n_inter intermediates -> leaf; returns (root, inters
+        top-down, leaf)."""
+        root = root or mkcert('test root ' + tag)
+        inters, up = [], root
+        for i in range(n_inter):
+            kw = dict(bc=(True, None))
+            kw.update((inter_kw or {}).get(i, {}))
+            up = mkcert('test intermediate %s%d' % (tag, i), up, **kw)
+            inters.append(up)
+        kw = dict(bc=(False, None), usage='leaf')
+        kw.update(leaf_kw or {})
+        leaf = mkcert('test leaf ' + tag, up, **kw)
+        return root, inters, leaf
+
+    def generate(self):
+        self.valid()
+        self.policy()
+        self.usage()
+        self.untrusted()
+        self.signature()
+        self.envelope()
+        self.claims_vectors()
+        self.order()
+        with open(os.path.join(self.out, 'manifest.json'), 'w') as f:
+            json.dump(self.man, f, indent=1)
+
+    # -- 0 --
+    def valid(self):
+        L, I, R = self.leaf.der, self.inter.der, self.root.der
+        c = self.claims()
+        self.add('valid', self.std(), 0, 'x5bag [leaf, intermediate]')
+        self.add('valid_bag_root_first', self.std(certs=[R, I, L]), 0,
+                 'x5bag [root, intermediate, leaf]: bag order is free')
+        self.add('valid_bag_root_included', self.std(certs=[L, I, R]), 0,
+                 'root in the bag, byte-identical to the pinned one')
+        self.add('valid_x5chain', self.std(label=33, certs=[L, I]), 0,
+                 'x5chain [leaf, intermediate]')
+        self.add('valid_x5chain_root', self.std(label=33, certs=[L, I, R]),
+                 0, 'x5chain [leaf, intermediate, root]')
+        self.add('valid_x5chain_unordered',
+                 self.std(label=33, certs=[L, R, I]), 0,
+                 'x5chain leaf first, the rest found by name (rule 11)')
+        r3, i3, l3 = self.chain('C', 3)
+        rp = self.write_root('root_c', r3)
+        bag = [i3[1].der, l3.der, i3[2].der, i3[0].der]
+        p = c.encode()
+        self.add('valid_3_inter_shuffled', doc(p, l3, bag), 0,
+                 '3 intermediates, x5bag shuffled', root=rp)
+        self.add('valid_3_inter_leaf_first',
+                 doc(p, l3, [l3.der] + [e.der for e in reversed(i3)]), 0,
+                 '3 intermediates, x5bag leaf first', root=rp)
+        r7, i7, l7 = self.chain('D', 7)
+        rp7 = self.write_root('root_d', r7)
+        self.add('valid_8_certs', doc(p, l7, [l7.der] + [e.der for e in i7]),
+                 0, '8 certificates (the maximum)', root=rp7)
+        self.add('valid_8_certs_chain',
+                 doc(p, l7, [l7.der] + [e.der for e in reversed(i7)],
+                     label=33), 0, 'x5chain of 8', root=rp7)
+        r0, _, l0 = self.chain('E', 0)
+        rp0 = self.write_root('root_e', r0)
+        self.add('valid_single_bstr', doc(p, l0, l0.der), 0,
+                 'x5bag a single bstr, leaf issued by the root', root=rp0)
+        self.add('valid_single_array', doc(p, l0, [l0.der]), 0,
+                 'x5bag [leaf], leaf issued by the root', root=rp0)
+        self.add('valid_leaf_root_in_bag', doc(p, l0, [l0.der, r0.der]), 0,
+                 'x5bag [leaf, root]: leaf issued by the root', root=rp0)
+        self.add('valid_single_bstr_chain', doc(p, l0, l0.der, label=33), 0,
+                 'x5chain a single bstr', root=rp0)
+        rl, il, ll = self.chain('F', 1, leaf_kw=dict(bc=(True, None)))
+        rpl = self.write_root('root_f', rl)
+        self.add('valid_leaf_is_ca', doc(p, ll, [ll.der, il[0].der]), 0,
+                 'leaf with cA TRUE is allowed (rule 16)', root=rpl)
+        rn, inn, ln = self.chain('G', 1, leaf_kw=dict(usage=None, bc=None))
+        rpn = self.write_root('root_g', rn)
+        self.add('valid_leaf_no_ku_no_bc', doc(p, ln, [ln.der, inn[0].der]),
+                 0, 'leaf without keyUsage / basicConstraints', root=rpn)
+        rq, iq, lq = self.chain('H', 1, root=mkcert('test root H',
+                                                    bc=(True, 1)),
+                                inter_kw={0: dict(bc=(True, 0))})
+        rpq = self.write_root('root_h', rq)
+        self.add('valid_pathlen_ok', doc(p, lq, [lq.der, iq[0].der]), 0,
+                 'root pathLen 1, intermediate pathLen 0: both respected',
+                 root=rpq)
+        self.add('valid_unprot_extra', self.std(
+            extra={99: 'x', 'note': [1, 2], -5: {1: 2},
+                   100: -2 ** 64, 101: 2 ** 64 - 1, 102: 1.5,
+                   103: CBORTag(55799, [None, True, False])}), 0,
+            'unknown unprotected keys (int and text) are ignored')
+
+        self.add('valid_ct_uint', self.std(ct=42), 0, 'content type a uint')
+        self.add('valid_no_kid_ct', self.std(kid=None, ct=None), 0,
+                 'no kid, no content type')
+        c2 = self.claims()
+        c2.order = [SM_TD]
+        self.add('valid_td_only', self.std(c2), 0,
+                 'only the TD body submodule (others optional)')
+        c2 = self.claims()
+        c2.extra_submods['1.2.3.4'] = {'0': 5, 'x': 'anything'}
+        c2.extra_submods[OID % 9] = 'unknown OID, ignored'
+        self.add('valid_unknown_oid', self.std(c2), 0,
+                 'unknown submodule OIDs are ignored')
+        c2 = self.claims()
+        c2.vals[SM_TD][-999] = 'unknown'
+        c2.vals[SM_TD][77] = [1, {2: 3}]
+        c2.vals[SM_SEAM][-1000] = 1.5
+        self.add('valid_unknown_keys', self.std(c2), 0,
+                 'unknown value keys are ignored')
+        c2 = self.claims()
+        c2.vals[SM_TD][-83] = [99, c2.vals[SM_TD][-83][1]]
+        self.add('valid_digest_alg_ignored', self.std(c2), 0,
+                 'mrtd [99, bstr]: only the digest bytes are compared',
+                 ['--mrtd', c.expected()['mrtd']])
+        c2 = self.claims()
+        c2.vals[SM_TD][-83] = c2.vals[SM_TD][-83][1]
+        self.add('valid_digest_bare', self.std(c2), 0,
+                 'mrtd as a bare bstr', ['--mrtd', c.expected()['mrtd']])
+        c2 = self.claims()
+        c2.top = {}
+        self.add('valid_no_iss_sub_profile', self.std(c2), 0,
+                 'iss, sub, eat_profile are optional')
+        c2 = self.claims()
+        c2.top[-77] = [1, 2, 3]
+        c2.top['x'] = b'y'
+        c2.top[-78] = [None, True, 2.5, CBORTag(1, 0), -2 ** 64]
+        self.add('valid_unknown_claims', self.std(c2), 0,
+                 'unknown top-level claims are ignored')
+        # shortest form not required
+        prot = bytes.fromhex('a1' '1801' '39' '0022')
+        self.add('valid_prot_nonshortest', self.std(prot=prot), 0,
+                 'protected {1: -35} in non-shortest form, signed as sent '
+                 '(rule 2: shortest form not required)')
+        pl = c.encode()
+        sig = sign(self.leaf.key, sig_structure(PROT, pl))
+        un = unprot_map([L, I])
+        raw = (head(6, 61, 1) + head(6, 18, 2) + head(4, 4, 8) +
+               bstr(PROT, 4) + un + bstr(pl, 8) + bstr(sig, 2))
+        self.add('valid_nonshortest_heads', raw, 0,
+                 'tags, array and bstr heads in long form')
+        # depth boundary in the payload: map + 15 arrays = 16 levels
+        nest = []
+        for _ in range(14):
+            nest = [nest]
+        self.add('valid_depth16_payload',
+                 self.std_raw_payload(c.encode(over={-99: nest})), 0,
+                 'payload nesting of exactly 16 levels')
+        self.add('valid_time_window', self.std(), 0,
+                 '--time inside every validity period',
+                 ['--time', str(epoch(NOW + 100 * DAY))], )
+        other = mkcert('test root B')
+        op = self.write_root('other', other)
+        self.add('valid_two_roots', self.std(), 0, 'second of two pinned',
+                 ['--root', op])
+        bp = self.write_root('bundle', other, self.root)
+        self.add('valid_root_bundle', self.std(), 0,
+                 'PEM bundle of two roots', root=bp)
+        self.write('roots/root.der', self.root.der)
+        self.add('valid_root_der', self.std(), 0, 'root as DER',
+                 root='roots/root.der')
+        c2 = self.claims()
+        c2.origin[SM_TD][-83] = dg(os.urandom(48))
+        self.add('valid_origin_differs', self.std(c2), 0,
+                 'origin differs; policy compares current',
+                 ['--mrtd', c.expected()['mrtd']])
+        self.add('policy_origin_value', None, 5,
+                 'origin mrtd expected: compared with current',
+                 ['--mrtd', c2.origin[SM_TD][-83][1].hex()],
+                 file='valid_origin_differs.cbor')
+        # size boundary
+        big = self.padded(MAX_QUOTE)
+        self.add('valid_size_16mib', big, 0, 'exactly 16 MiB')
+        big = self.padded(MAX_QUOTE + 1)
+        self.add('oversize_16mib_plus_1', big, 2,
+                 '16 MiB + 1 byte, otherwise valid (rule 1)')
+        # item-count boundary (rule 2): the standard document has 15
+        # heads; key 99 and its array head add 2, the array's ints the rest
+        n = 65536 - 17
+        for extra, exp, why in ((0, 0, 'exactly 65536 data items'),
+                                (1, 2, '65537 data items (rule 2)')):
+            pl = self.claims().encode()
+            un = unprot_map([self.leaf.der, self.inter.der],
+                            extra={99: [0] * (n + extra)})
+            d = envelope(PROT, un, pl,
+                         sign(self.leaf.key, sig_structure(PROT, pl)))
+            self.add('items_%d' % (65536 + extra), d, exp, why)
+
+    def padded(self, total):
+        pl = self.claims().encode()
+        sig = sign(self.leaf.key, sig_structure(PROT, pl))
+        n = total - 200000
+        while True:
+            un = unprot_map([self.leaf.der, self.inter.der],
+                            extra={99: bytes(n)})
+            d = envelope(PROT, un, pl, sig)
+            if len(d) == total:
+                return d
+            n += total - len(d)
+
+    def std_raw_payload(self, payload, signer=None, certs=None, **kw):
+        return doc(payload, signer or self.leaf,
+                   certs or [self.leaf.der, self.inter.der], **kw)
+
+    # -- 5 and policy matches --
+    def policy(self):
+        c = self.claims()
+        e = c.expected()
+        q = 'valid.cbor'
+        flip = lambda h: ('%02x' % (int(h[:2], 16) ^ 1)) + h[2:]
+        self.add('policy_report_data', None, 0, '--report-data matches',
+                 ['--report-data', e['report_data']], file=q)
+        self.add('policy_mrtd', None, 0, '--mrtd matches',
+                 ['--mrtd', e['mrtd']], file=q)
+        self.add('policy_mrtd_upper', None, 0, 'hex is case-insensitive',
+                 ['--mrtd', e['mrtd'].upper()], file=q)
+        args = ['--report-data', e['report_data'], '--mrtd', e['mrtd']]
+        for i in range(4):
+            args += ['--rtmr', '%d=%s' % (i, e['rtmr%d' % i])]
+        self.add('policy_all_cli', None, 0, 'every CLI value matches', args,
+                 file=q)
+        self.add('policy_rtmr2', None, 0, '--rtmr 2 matches',
+                 ['--rtmr', '2=' + e['rtmr2']], file=q)
+        lines = ['# every name of rule 22', '']
+        lines += ['%s = %s' % kv for kv in sorted(e.items())]
+        self.write('policies/all.txt', ('\n'.join(lines) + '\n').encode())
+        self.add('policy_file_all', None, 0, 'policy file, every name',
+                 ['--policy', 'policies/all.txt'], file=q)
+        self.add('policy_mismatch_report_data', None, 5, 'report_data',
+                 ['--report-data', flip(e['report_data'])], file=q)
+        self.add('policy_mismatch_mrtd', None, 5, 'mrtd',
+                 ['--mrtd', e['mrtd'][:-2] + '%02x' %
+                  (int(e['mrtd'][-2:], 16) ^ 0x80)], file=q)
+        self.add('policy_mismatch_mrtd_short', None, 5,
+                 'mrtd 47 bytes (a prefix): lengths differ',
+                 ['--mrtd', e['mrtd'][:-2]], file=q)
+        for i in range(4):
+            self.add('policy_mismatch_rtmr%d' % i, None, 5, 'rtmr%d' % i,
+                     ['--mrtd', e['mrtd'],
+                      '--rtmr', '%d=%s' % (i, flip(e['rtmr%d' % i]))],
+                     file=q)
+        for name in sorted(e):
+            ee = dict(e)
+            ee[name] = flip(ee[name])
+            rel = 'policies/mismatch_%s.txt' % name
+            self.write(rel, ''.join('%s = %s\n' % kv
+                                    for kv in sorted(ee.items())).encode())
+            self.add('policy_file_mismatch_%s' % name, None, 5,
+                     'policy file, %s differs' % name, ['--policy', rel],
+                     file=q)
+        c2 = self.claims()
+        c2.order = [SM_TD, SM_SEAM]
+        self.add('policy_missing_claim', self.std(c2), 5,
+                 'mr_service_td expected, no service TD submodule',
+                 ['--policy', self.write('policies/servtd.txt', (
+                     'mr_service_td = %s\n' % e['mr_service_td']).encode())])
+
+    # -- 1 --
+    def usage(self):
+        e = self.claims().expected()
+        q = 'valid.cbor'
+        self.add('usage_no_root', None, 1, 'no --root, empty roots dir',
+                 root=False, file=q)
+        self.add('usage_root_missing', None, 1, 'root file does not exist',
+                 root='roots/does-not-exist.pem', file=q)
+        self.write('roots/garbage.pem', b'-----BEGIN CERTIFICATE-----\n'
+                   b'AAAA\n-----END CERTIFICATE-----\n')
+        self.add('usage_root_garbage', None, 1, 'root file not a cert',
+                 root='roots/garbage.pem', file=q)
+        self.write('roots/empty.pem', b'')
+        self.add('usage_root_empty', None, 1, 'empty root file',
+                 root='roots/empty.pem', file=q)
+        self.add('usage_bad_hex', None, 1, 'non-hex --mrtd',
+                 ['--mrtd', 'zz' + e['mrtd'][2:]], file=q)
+        self.add('usage_odd_hex', None, 1, 'odd-length --mrtd',
+                 ['--mrtd', e['mrtd'][1:]], file=q)
+        self.add('usage_hex_separator', None, 1, 'hex with a colon',
+                 ['--report-data', e['report_data'][:2] + ':' +
+                  e['report_data'][2:]], file=q)
+        self.add('usage_rtmr4', None, 1, 'rtmr4 is no name',
+                 ['--rtmr', '4=' + e['rtmr0']], file=q)
+        self.add('usage_twice_cli', None, 1, '--mrtd given twice',
+                 ['--mrtd', e['mrtd'], '--mrtd', e['mrtd']], file=q)
+        self.add('usage_twice_policy', None, 1,
+                 '--mrtd and mrtd in the policy file',
+                 ['--mrtd', e['mrtd'], '--policy', 'policies/all.txt'],
+                 file=q)
+        self.add('usage_policy_unknown', None, 1, 'unknown policy name',
+                 ['--policy', self.write('policies/unknown.txt',
+                                         b'mr_nothing = 00\n')], file=q)
+        self.add('usage_policy_badhex', None, 1, 'bad hex in policy file',
+                 ['--policy', self.write('policies/badhex.txt',
+                                         b'mrtd = 0g\n')], file=q)
+        self.add('usage_policy_missing', None, 1, 'policy file missing',
+                 ['--policy', 'policies/does-not-exist.txt'], file=q)
+        self.add('usage_quote_missing', None, 1, 'quote file missing',
+                 file='does-not-exist.cbor')
+
+    # -- 3 --
+    def untrusted(self):
+        p = self.claims().encode()
+        L, I = self.leaf.der, self.inter.der
+        other = mkcert('test root B')
+        self.add('wrong_root', self.std(), 3, 'pinned root is unrelated',
+                 root='roots/other.pem')
+        same = mkcert('test root A')      # same name, other key
+        sp = self.write_root('same_name', same)
+        self.add('wrong_root_same_name', self.std(), 3,
+                 'pinned root has the right name, another key', root=sp)
+        self.add('wrong_root_and_chain_root', self.std(certs=[L, I,
+                                                                self.root.der]),
+                 3, 'real root in the bag, but another pinned',
+                 root='roots/other.pem')
+
+        def one(name, why, expect=3, leaf_kw=None, inter_kw=None, root=None,
+                n=1, bag=None, args=None, signer=None):
+            r, ii, lf = self.chain(name, n, root=root, leaf_kw=leaf_kw,
+                                   inter_kw=inter_kw)
+            rp = self.write_root('root_' + name, r)
+            certs = bag(r, ii, lf) if bag else [lf.der] + [
+                x.der for x in ii]
+            self.add(name, doc(p, signer(lf) if signer else lf, certs),
+                     expect, why, args, root=rp)
+            return r, ii, lf
+
+        one('expired_intermediate', 'intermediate notAfter in the past',
+            inter_kw={0: dict(nb=NOW - 30 * DAY, na=NOW - DAY)})
+        one('notyet_leaf', 'leaf notBefore in the future',
+            leaf_kw=dict(nb=NOW + DAY, na=NOW + 30 * DAY))
+        one('expired_root', 'root notAfter in the past',
+            root=mkcert('test root expired_root', nb=NOW - 30 * DAY,
+                        na=NOW - DAY))
+        one('expired_leaf', 'leaf notAfter in the past',
+            leaf_kw=dict(nb=NOW - 30 * DAY, na=NOW - DAY))
+        self.add('time_before_all', None, 3, '--time before notBefore',
+                 ['--time', str(epoch(NOW - 10 * DAY))], file='valid.cbor')
+        self.add('time_after_all', None, 3, '--time after notAfter',
+                 ['--time', str(epoch(NOW + 400 * DAY))], file='valid.cbor')
+        one('nonca_intermediate', 'intermediate cA FALSE',
+            inter_kw={0: dict(bc=(False, None))})
+        one('intermediate_no_bc', 'intermediate without basicConstraints',
+            inter_kw={0: dict(bc=None)})
+        one('intermediate_no_keycertsign', 'keyUsage without keyCertSign',
+            inter_kw={0: dict(usage=ku(digsig=True))})
+        one('intermediate_no_ku', 'intermediate without keyUsage',
+            inter_kw={0: dict(usage=None)})
+        one('pathlen_violated', 'intermediate pathLen 0 with one below',
+            n=2, inter_kw={0: dict(bc=(True, 0))})
+        one('root_pathlen_violated', 'root pathLen 0 with an intermediate',
+            root=mkcert('test root root_pathlen_violated', bc=(True, 0)))
+        one('root_not_ca', 'root without basicConstraints',
+            root=mkcert('test root root_not_ca', bc=None))
+        one('root_no_keycertsign', 'root keyUsage without keyCertSign',
+            root=mkcert('test root root_no_keycertsign',
+                        usage=ku(digsig=True)))
+        one('leaf_no_digsig', 'leaf keyUsage without digitalSignature',
+            leaf_kw=dict(usage=ku(keyagree=True)))
+        one('p256_leaf', 'leaf key P-256 (rule 9)',
+            leaf_kw=dict(key=new_key(ec.SECP256R1())))
+        one('p256_intermediate', 'intermediate key P-256',
+            inter_kw={0: dict(key=new_key(ec.SECP256R1()))})
+        one('p521_intermediate', 'intermediate key P-521',
+            inter_kw={0: dict(key=new_key(ec.SECP521R1()))})
+        one('sha256_intermediate', 'intermediate signed ecdsa-with-SHA256',
+            inter_kw={0: dict(hash_alg=hashes.SHA256())})
+        one('sha256_leaf_cert', 'leaf cert signed ecdsa-with-SHA256',
+            leaf_kw=dict(hash_alg=hashes.SHA256()))
+        one('sha256_root', 'root self-signed ecdsa-with-SHA256',
+            root=mkcert('test root sha256_root', hash_alg=hashes.SHA256()))
+        one('rsa_intermediate', 'intermediate key RSA-2048',
+            inter_kw={0: dict(key=rsa.generate_private_key(65537, 2048),
+                              hash_alg=hashes.SHA384())},
+            leaf_kw=dict())
+
+        def v1bag(r, ii, lf):
+            return [lf.der, v1_of(ii[0], r).der]
+        one('v1_intermediate', 'intermediate is X.509 v1', bag=v1bag)
+        one('extra_unrelated_cert', 'an unrelated cert in the bag',
+            bag=lambda r, ii, lf: [lf.der, ii[0].der,
+                                   mkcert('unrelated', other,
+                                          bc=(False, None),
+                                          usage='leaf').der])
+        one('two_leaves', 'two certs issued by the intermediate',
+            bag=lambda r, ii, lf: [lf.der, ii[0].der,
+                                   mkcert('test leaf two', ii[0],
+                                          bc=(False, None),
+                                          usage='leaf').der])
+        one('self_signed_nonroot', 'unrelated self-signed cert in the bag',
+            bag=lambda r, ii, lf: [lf.der, ii[0].der,
+                                   mkcert('self signed').der])
+        one('fake_root_in_bag', 'self-signed cert with the root name',
+            bag=lambda r, ii, lf: [lf.der, ii[0].der,
+                                   mkcert('test root fake_root_in_bag').der])
+        r, ii, lf = self.chain('extra_pinned_root_in_bag', 1)
+        rp = self.write_root('root_extra_pinned_root_in_bag', r, other)
+        self.add('extra_pinned_root_in_bag',
+                 doc(p, lf, [lf.der, ii[0].der, other.der]), 3,
+                 'a pinned root not ending the path is in the bag',
+                 root=rp)
+        one('issuer_ambiguous', 'two certs named as the leaf issuer',
+            bag=lambda r, ii, lf: [lf.der, ii[0].der,
+                                   mkcert('x', r, subject=ii[0].cert.subject,
+                                          bc=(True, None)).der])
+        # a loop: A issued by B, B issued by A, leaf issued by A
+        ka, kb = new_key(), new_key()
+        na, nb = mkname('loop A'), mkname('loop B')
+        a = mkcert('', _Iss(kb, nb), key=ka, subject=na)
+        bb = mkcert('', _Iss(ka, na), key=kb, subject=nb)
+        lf = mkcert('loop leaf', a, bc=(False, None), usage='leaf')
+        self.add('chain_loop', doc(p, lf, [lf.der, a.der, bb.der]), 3,
+                 'intermediates issue each other, no root')
+        one('garbage_cert', 'a bag cert is not DER X.509',
+            bag=lambda r, ii, lf: [lf.der, ii[0].der, b'\x30\x03\x02\x01'])
+        one('cert_trailing_byte', 'intermediate DER + one trailing byte',
+            bag=lambda r, ii, lf: [lf.der, ii[0].der + b'\x00'])
+        one('leaf_trailing_byte', 'leaf DER + one trailing byte',
+            bag=lambda r, ii, lf: [lf.der + b'\x00', ii[0].der])
+        one('leaf_cert_garbage', 'leaf not X.509',
+            bag=lambda r, ii, lf: [b'\x04\x02ab', ii[0].der])
+        self.add('x5bag_single_empty_bstr', doc(p, self.leaf, b''), 3,
+                 'x5bag h\'\': passes rule 5 (only array elements must be '
+                 'non-empty), fails rule 7')
+        one('missing_intermediate', 'bag without the intermediate',
+            bag=lambda r, ii, lf: [lf.der])
+        # rule 7: DER.  Properly re-signed, but not DER.
+        for name, fix, why in (
+                ('ber_critical_boolean', _ber_critical,
+                 'intermediate: Extension.critical BOOLEAN 0x01, not 0xff'),
+                ('ber_bc_ca_boolean', _ber_bc_ca,
+                 'intermediate: basicConstraints cA BOOLEAN 0x01'),
+                ('ber_long_length', _ber_long_length,
+                 'intermediate: validity length in long form')):
+            r, ii, lf = self.chain(name, 1, inter_kw={0: dict(bc=(True, 0))})
+            rp = self.write_root('root_' + name, r)
+            self.add(name, doc(p, lf, [lf.der, _resign(ii[0], r, fix)]), 3,
+                     why + ' (rule 7: certificates are DER)', root=rp)
+        rk = mkcert('test root leaf_is_root',
+                    usage=ku(digsig=True, certsign=True))
+        self.add('leaf_is_root', doc(p, rk, [rk.der]), 0,
+                 'the pinned root signs the quote itself (digitalSignature)',
+                 root=self.write_root('root_leaf_is_root', rk))
+        rk = mkcert('test root leaf_is_root_no_digsig')
+        self.add('leaf_is_root_no_digsig', doc(p, rk, [rk.der]), 3,
+                 'the pinned root signs the quote, keyUsage lacks '
+                 'digitalSignature (rule 16)',
+                 root=self.write_root('root_leaf_is_root_no_digsig', rk))
+        one('leaf_tampered_tbs', 'leaf subject changed after signing',
+            bag=lambda r, ii, lf: [_tamper_tbs(lf.der), ii[0].der])
+        r, ii, lf = self.chain('x5chain_extra', 1)
+        rp = self.write_root('root_x5chain_extra', r, other)
+        for name, extra, why in (
+                ('x5chain_pinned_root_extra', other,
+                 'another pinned root in the x5chain (rule 12)'),
+                ('x5chain_self_signed_extra', mkcert('self signed 2'),
+                 'a self-signed non-root in the x5chain (rule 12)'),
+                ('x5chain_unrelated_extra',
+                 mkcert('unrelated 2', other, bc=(False, None)),
+                 'a cert off the path in the x5chain (rule 12)')):
+            self.add(name, doc(p, lf, [lf.der, ii[0].der, extra.der],
+                               label=33), 3, why, root=rp)
+
+    # -- 4 --
+    def signature(self):
+        c = self.claims()
+        p = c.encode()
+        L, I = self.leaf.der, self.inter.der
+        self.add('sig_other_key', doc(p, new_key(), [L, I]), 4,
+                 'signed by an unrelated key')
+        self.add('sig_intermediate_key', doc(p, self.inter, [L, I]), 4,
+                 'signed by the intermediate key')
+        self.add('sig_other_protected',
+                 doc(p, self.leaf, [L, I], prot=bytes.fromhex('a101390022'),
+                     signed_prot=PROT), 4,
+                 'signed over a1013822, sent non-shortest (rule 10: '
+                 'protected as received)')
+        self.add('sig_other_protected2',
+                 doc(p, self.leaf, [L, I],
+                     signed_prot=bytes.fromhex('a101390022')), 4,
+                 'signed over the non-shortest protected, sent a1013822')
+        good = doc(p, self.leaf, [L, I])
+        self.add('sig_zero', doc(p, self.leaf, [L, I], sig=bytes(96)), 4,
+                 'all-zero signature')
+        sig = sign(self.leaf.key, sig_structure(PROT, p))
+        self.add('sig_swapped', doc(p, self.leaf, [L, I],
+                                    sig=sig[48:] + sig[:48]), 4, 's || r')
+        self.add('sig_ff', doc(p, self.leaf, [L, I], sig=b'\xff' * 96), 4,
+                 'r, s above the group order')
+        c2 = self.claims()
+        c2.report_data = bytes(64)
+        self.add('sig_other_payload',
+                 doc(c2.encode(), self.leaf, [L, I], sig=sig), 4,
+                 'signature of another payload')
+        self.add('sig_x5chain_wrong_first', doc(p, self.leaf, [I, L],
+                                                label=33), 4,
+                 'x5chain with the intermediate first: it is the leaf')
+        del good
+
+    # -- 2: envelope --
+    def envelope(self):
+        c = self.claims()
+        p = c.encode()
+        L, I = self.leaf.der, self.inter.der
+        sig = sign(self.leaf.key, sig_structure(PROT, p))
+        un = unprot_map([L, I])
+        good = envelope(PROT, un, p, sig)
+
+        def m(name, data, why):
+            self.add(name, data, 2, why)
+
+        m('empty_file', b'', '0 bytes (rule 1)')
+        m('sig_95', envelope(PROT, un, p, sig[:95]), '95-byte signature')
+        m('sig_97', envelope(PROT, un, p, sig + b'\x00'), '97-byte sig')
+        m('sig_not_bstr', envelope(PROT, un, p, b'')[:-1] + cb(list(sig)),
+          'signature an array')
+
+        def pm(name, prot, why):
+            m(name, doc(p, self.leaf, [L, I], prot=prot), why)
+        pm('prot_es256', bytes.fromhex('a10126'), 'alg ES256 (-7)')
+        pm('prot_es512', bytes.fromhex('a1013823'), 'alg ES512 (-36)')
+        pm('prot_extra_param', cb({1: -35, 4: b'k'}), 'protected + kid')
+        pm('prot_extra_text', cb({1: -35, 'x': 1}), 'protected + text key')
+        pm('prot_not_map', cb([1, -35]), 'protected an array')
+        pm('prot_empty', b'', 'protected empty bstr')
+        pm('prot_empty_map', b'\xa0', 'protected {}')
+        pm('prot_trailing', PROT + b'\x00', 'protected with a trailing item')
+        pm('prot_text_key', cb({'1': -35}), 'protected key "1"')
+        pm('prot_alg_text', cb({1: 'ES384'}), 'alg as text')
+        pm('prot_truncated', PROT[:3], 'protected truncated')
+        pm('prot_indefinite', bytes.fromhex('bf013822ff'),
+           'protected an indefinite map')
+        m('prot_not_bstr', head(6, 61) + head(6, 18) + b'\x84' +
+          cb({1: -35}) + un + bstr(p) + bstr(sig), 'protected a map')
+        body = bstr(PROT) + un + bstr(p) + bstr(sig)
+        m('untagged', b'\x84' + body, 'bare COSE_Sign1 array')
+        m('only_tag18', head(6, 18) + b'\x84' + body, 'tag 18 only')
+        m('only_tag61', head(6, 61) + b'\x84' + body, 'tag 61 only')
+        m('tags_swapped', head(6, 18) + head(6, 61) + b'\x84' + body,
+          '18(61(...))')
+        m('tag_extra', head(6, 61) + head(6, 18) + head(6, 18) + b'\x84' +
+          body, '61(18(18(...)))')
+        m('tag_wrong', head(6, 61) + head(6, 98) + b'\x84' + body,
+          '61(98(...)): COSE_Sign, not Sign1')
+        m('array_3', head(6, 61) + head(6, 18) + b'\x83' + bstr(PROT) + un +
+          bstr(p), '3-element array')
+        m('array_5', envelope(PROT, un, p, sig, extra=[b'\x00']),
+          '5-element array')
+        m('unprot_not_map', envelope(PROT, cb([32, [L, I]]), p, sig),
+          'unprotected an array')
+        m('unprot_bstr_key', envelope(PROT, cb({32: [L, I], b'k': 1}), p,
+                                      sig), 'unprotected with a bstr key')
+        m('no_x5', envelope(PROT, cb({3: 'a', 4: b'k'}), p, sig),
+          'neither x5bag nor x5chain')
+        m('both_32_33', envelope(PROT, cb({32: [L, I], 33: [L, I]}), p,
+                                 sig), 'x5bag and x5chain')
+        r8, i8, l8 = self.chain('nine', 8)
+        p8 = c.encode()
+        m('certs_9', doc(p8, l8, [l8.der] + [x.der for x in i8]),
+          '9 certificates (max 8)')
+        m('certs_empty_array', envelope(PROT, unprot_map([]), p, sig),
+          'x5bag []')
+        m('cert_empty_bstr', envelope(PROT, unprot_map([L, b'', I]), p,
+                                      sig), 'an empty cert bstr in x5bag')
+        m('certs_int', envelope(PROT, unprot_map(5), p, sig), 'x5bag 5')
+        m('certs_array_int', envelope(PROT, unprot_map([L, 5]), p, sig),
+          'x5bag [cert, 5]')
+        m('certs_text', envelope(PROT, unprot_map([L, 'I']), p, sig),
+          'x5bag [cert, "I"]')
+        m('ct_bstr', envelope(PROT, unprot_map([L, I], ct=b'x'), p, sig),
+          'content type a bstr')
+        m('ct_negative', envelope(PROT, unprot_map([L, I], ct=-1), p, sig),
+          'content type a negative int')
+        m('kid_text', envelope(PROT, unprot_map([L, I], kid='k'), p, sig),
+          'kid a tstr')
+        m('payload_not_bstr', head(6, 61) + head(6, 18) + b'\x84' +
+          bstr(PROT) + un + p + bstr(sig), 'payload the map itself')
+        m('payload_nil', head(6, 61) + head(6, 18) + b'\x84' +
+          bstr(PROT) + un + b'\xf6' + bstr(sig),
+          'payload nil (detached)')
+        for off in (1, 2, 3, 4, 5, 9, 40, 300, len(good) // 2,
+                    len(good) - 97, len(good) - 1):
+            m('truncated_%d' % off, good[:off], 'first %d bytes' % off)
+        m('trailing_byte', good + b'\x00', 'one trailing byte')
+        m('trailing_item', good + good, 'two documents')
+        m('indefinite_array', head(6, 61) + head(6, 18) + b'\x9f' + body +
+          b'\xff', 'COSE array of indefinite length')
+        m('indefinite_payload', head(6, 61) + head(6, 18) + b'\x84' +
+          bstr(PROT) + un + b'\x5f' + bstr(p[:10]) + bstr(p[10:]) + b'\xff' +
+          bstr(sig), 'payload a chunked bstr')
+        m('indefinite_certs', envelope(PROT, b'\xa1\x18\x20\x9f' + bstr(L) +
+                                       bstr(I) + b'\xff', p, sig),
+          'x5bag an indefinite array')
+        m('deep_envelope_100000',
+          envelope(PROT, b'\xa2\x18\x20' + cb([L, I]) + b'\x18\x63' +
+                   b'\x81' * 100000 + b'\x80', p, sig),
+          '100000 nested arrays in the unprotected map')
+        m('deep_envelope_17',
+          envelope(PROT, b'\xa2\x18\x20' + cb([L, I]) + b'\x18\x63' +
+                   b'\x81' * 12 + b'\x80', p, sig),
+          'nesting 17 in the envelope (61,18,array,map + 13 arrays)')
+        m('bstr_len_2_32', head(6, 61) + head(6, 18) + b'\x84' +
+          bstr(PROT) + un + head(2, 1 << 32, 8) + p + bstr(sig),
+          'payload bstr declaring 2^32 bytes')
+        m('bstr_len_2_64m1', head(6, 61) + head(6, 18) + b'\x84' +
+          bstr(PROT) + un + head(2, (1 << 64) - 1, 8) + p + bstr(sig),
+          'payload bstr declaring 2^64-1 bytes')
+        m('array_count_2_63', envelope(PROT, b'\xa1\x18\x20' +
+                                       head(4, 1 << 63, 8) + bstr(L),
+                                       p, sig), 'x5bag array count 2^63')
+        m('map_count_2_32', envelope(PROT, head(5, 1 << 32, 8) +
+                                     b'\x18\x20' + cb([L, I]), p, sig),
+          'unprotected map count 2^32')
+        m('top_array_count_huge', head(6, 61) + head(6, 18) +
+          head(4, (1 << 64) - 1, 8) + body, 'COSE array count 2^64-1')
+        m('reserved_ai', good[:-98] + b'\x5c' + good[-96:],
+          'additional information 28 (reserved)')
+        m('lone_break', b'\xff', 'a break code alone')
+        m('simple_two_byte_lt32',
+          envelope(PROT, b'\xa2\x18\x20' + cb([L, I]) + b'\x18\x63\xf8\x10',
+                   p, sig),
+          'simple value 16 in two bytes: not well-formed (RFC 8949 3.3)')
+        m('float_top', b'\xfb' + bytes(8), 'a float, not a quote')
+
+    # -- 2: claims (signed) --
+    def claims_vectors(self):
+        e = self.claims().expected()
+
+        def m(name, payload, why, expect=2):
+            self.add(name, self.std_raw_payload(payload), expect, why)
+
+        def cm(name, mutate, why, expect=2):
+            c = self.claims()
+            r = mutate(c)
+            m(name, r if isinstance(r, bytes) else c.encode(), why, expect)
+
+        m('payload_not_map', cb([1, 2]), 'payload an array')
+        m('payload_empty', b'', 'payload empty')
+        c = self.claims().encode()
+        m('payload_trailing', c + b'\x00', 'payload with a trailing item')
+        m('payload_truncated', c[:-1], 'payload truncated')
+        m('payload_indefinite', b'\xbf' + c[1:] + b'\xff' if c[0] == 0xa5
+          else b'\xbf\xff', 'payload an indefinite map')
+        nest = []
+        for _ in range(15):
+            nest = [nest]
+        m('payload_depth17', self.claims().encode(over={-99: nest}),
+          'payload nesting 17 (map + 16 arrays)')
+        m('payload_depth_100000',
+          b'\xa2' + cb(-212) + bstr(self.claims().report_data) +
+          b'\x18\x63' + b'\x81' * 100000 + b'\x80',
+          'payload nesting 100000')
+        cm('no_report_data', lambda c: c.encode(drop=[-212]),
+           'no -212')
+        cm('report_data_63', lambda c: setattr(c, 'report_data',
+                                                c.report_data[:63]),
+           '63-byte report_data')
+        cm('report_data_65', lambda c: setattr(c, 'report_data',
+                                                c.report_data + b'\x00'),
+           '65-byte report_data')
+        cm('report_data_text', lambda c: c.encode(over={-212: 'x' * 64}),
+           'report_data a tstr')
+        cm('no_submods', lambda c: c.encode(drop=[-11]), 'no -11')
+        cm('submods_array', lambda c: c.encode(over={-11: [1]}),
+           '-11 an array')
+        cm('submods_int_key', lambda c: c.extra_submods.update({4: 'x'}),
+           '-11 with an int key')
+        cm('no_td_submod', lambda c: setattr(c, 'order', [1, 7, 8]),
+           'no TD body submodule')
+        cm('td_submod_not_map', lambda c: c.sm_override.update({4: [1]}),
+           'TD submodule an array')
+        cm('td_no_current', lambda c: c.sm_override.update(
+            {4: {'0': CBORTag(571, ce('tdx-td', c.vals[4]))}}),
+           'TD submodule without "1"')
+        cm('td_no_origin', lambda c: c.sm_override.update(
+            {4: {'1': CBORTag(571, ce('tdx-td', c.vals[4]))}}),
+           'TD submodule without "0"')
+        cm('td_current_untagged', lambda c: c.ce_override.update(
+            {(4, '1'): ce('tdx-td', c.vals[4])}), 'current without 571')
+        cm('td_current_tag570', lambda c: c.ce_override.update(
+            {(4, '1'): CBORTag(570, ce('tdx-td', c.vals[4]))}),
+           'current tag 570')
+        cm('td_current_tag_map', lambda c: c.ce_override.update(
+            {(4, '1'): CBORTag(571, {0: 1})}),
+           '571 wrapping a map, not a bstr')
+        cm('td_ce_truncated', lambda c: c.ce_override.update(
+            {(4, '1'): CBORTag(571, ce('tdx-td', c.vals[4])[:-1])}),
+           'concise evidence truncated')
+        cm('td_ce_trailing', lambda c: c.ce_override.update(
+            {(4, '1'): CBORTag(571, ce('tdx-td', c.vals[4]) + b'\x00')}),
+           'concise evidence with a trailing byte')
+        cm('td_ce_shape', lambda c: c.ce_override.update(
+            {(4, '1'): CBORTag(571, cb({0: {1: []}}))}),
+           'concise evidence {0: {1: []}}')
+        cm('td_ce_no_triples', lambda c: c.ce_override.update(
+            {(4, '1'): CBORTag(571, cb({0: {0: []}}))}),
+           'concise evidence with no triple')
+        cm('td_ce_no_values', lambda c: c.ce_override.update(
+            {(4, '1'): CBORTag(571, cb({0: {0: [[{}, [{2: 1}]]]}}))}),
+           'measurement without key 1')
+        cm('td_values_not_map', lambda c: c.ce_override.update(
+            {(4, '1'): CBORTag(571, cb({0: {0: [[{}, [{1: [1]}]]]}}))}),
+           'values an array')
+        nest = []
+        for _ in range(9):
+            nest = [nest]
+        cm('td_ce_depth17', lambda c: c.vals[4].update({-999: nest}),
+           'concise evidence nesting 17')
+        cm('td_origin_bad', lambda c: c.origin[4].update({-83: 5}),
+           'origin mrtd an int')
+        cm('mrtd_int', lambda c: c.vals[4].update({-83: 5}), 'mrtd an int')
+        cm('mrtd_text', lambda c: c.vals[4].update({-83: 'ab'}),
+           'mrtd a tstr')
+        cm('mrtd_digest_3', lambda c: c.vals[4].update(
+            {-83: [7, b'a' * 48, 1]}), 'mrtd [7, bstr, 1]')
+        cm('mrtd_digest_1', lambda c: c.vals[4].update({-83: [7]}),
+           'mrtd [7]')
+        cm('mrtd_digest_alg_text', lambda c: c.vals[4].update(
+            {-83: ['sha384', b'a' * 48]}), 'digest alg a tstr')
+        cm('mrtd_digest_swapped', lambda c: c.vals[4].update(
+            {-83: [b'a' * 48, 7]}), 'digest [bstr, alg]')
+        cm('rtmr3_map', lambda c: c.vals[4].update({-209: {}}),
+           'rtmr3 a map')
+        cm('attributes_digest', lambda c: c.vals[4].update(
+            {-82: [7, b'a' * 8]}), 'td attributes a digest array')
+        cm('xfam_int', lambda c: c.vals[4].update({-201: 3}), 'xfam an int')
+        cm('tcb_svn_256', lambda c: c.vals[8][-125].__setitem__(3, 256),
+           'SEAM tee_tcb_svn element 256')
+        cm('tcb_svn_negative', lambda c: c.vals[8][-125].__setitem__(0, -1),
+           'SEAM tee_tcb_svn element -1')
+        cm('tcb_svn_bstr', lambda c: c.vals[8].update({-125: b'\x01' * 16}),
+           'tee_tcb_svn a bstr')
+        cm('tcb_svn_text_elem', lambda c: c.vals[8][-125].__setitem__(
+            1, 'x'), 'tee_tcb_svn element a tstr')
+        cm('cpusvn_256', lambda c: c.vals[1][-125].__setitem__(15, 256),
+           'platform cpusvn element 256')
+        cm('servtd_int', lambda c: c.vals[7].update({-210: 1}),
+           'mr_service_td an int')
+        cm('seam_ce_untagged', lambda c: c.ce_override.update(
+            {(8, '1'): ce('tdx-seam', c.vals[8])}),
+           'optional SEAM submodule malformed')
+        cm('values_text_key', lambda c: c.vals[4].update({'x': 1}),
+           'values with a text key')
+        cm('iss_int', lambda c: c.top.update({1: 5}), 'iss an int')
+        cm('sub_bstr', lambda c: c.top.update({2: b'x'}), 'sub a bstr')
+        cm('profile_text', lambda c: c.top.update({265: '1.2.3'}),
+           'eat_profile a tstr')
+        cm('tcb_svn_255', lambda c: c.vals[8][-125].__setitem__(3, 255),
+           'tee_tcb_svn element 255 is fine', expect=0)
+        cm('tcb_svn_empty', lambda c: c.vals[8].update({-125: []}),
+           'tee_tcb_svn [] is an array of uints', expect=0)
+        cm('digest_alg_negative', lambda c: c.vals[4].update(
+            {-206: [-44, b'x' * 48]}), 'digest alg a negative int',
+           expect=0)
+        del e
+
+    # -- the order of the steps --
+    def order(self):
+        c = self.claims()
+        p = c.encode()
+        L, I = self.leaf.der, self.inter.der
+        self.add('order_bad_sig_wrong_root', doc(p, new_key(), [L, I]), 4,
+                 'signature (10) before chain (11-16)',
+                 root='roots/other.pem')
+        self.add('order_bad_sig_expired', doc(p, new_key(), [
+            L, mkcert('test intermediate A', self.root, key=self.inter.key,
+                      na=NOW - DAY, nb=NOW - 9 * DAY).der]), 4,
+            'signature before validity')
+        r, ii, lf = self.chain('ord1', 1, leaf_kw=dict(
+            key=new_key(ec.SECP256R1())))
+        rp = self.write_root('root_ord1', r)
+        self.add('order_p256_leaf_bad_sig', doc(p, new_key(), [
+            lf.der, ii[0].der]), 3, 'leaf key type (9) before signature',
+            root=rp)
+        self.add('order_garbage_cert_bad_sig', doc(p, new_key(), [
+            L, I, b'\x30\x00']), 3, 'cert parse (7) before signature')
+        self.add('order_two_leaves_bad_sig', doc(p, new_key(), [
+            L, I, mkcert('test leaf two', self.inter, bc=(False, None)).der]),
+            3, 'leaf choice (8) before signature')
+        c2 = self.claims()
+        bad = c2.encode(drop=[-212])
+        self.add('order_bad_claims_wrong_root', self.std_raw_payload(bad), 3,
+                 'chain before claims (17)', root='roots/other.pem')
+        self.add('order_bad_claims_bad_sig',
+                 self.std_raw_payload(bad, signer=new_key()), 4,
+                 'signature before claims')
+        self.add('order_policy_wrong_root', None, 3,
+                 'chain before policy', ['--mrtd', '00' * 48],
+                 root='roots/other.pem', file='valid.cbor')
+        self.add('order_policy_bad_claims', None, 2,
+                 'claims before policy', ['--mrtd', '00' * 48],
+                 file='no_report_data.cbor')
+        self.add('order_malformed_env_wrong_root', None, 2,
+                 'envelope before chain', root='roots/other.pem',
+                 file='sig_95.cbor')
+        self.add('order_usage_over_malformed', None, 1,
+                 'argument errors before the quote',
+                 ['--mrtd', 'x'], file='truncated_9.cbor')
+
+
+class _Iss:
+    """An issuer known only by key and name."""
+
+    def __init__(self, key, name):
+        self.key = key
+        self.cert = type('Stub', (), {'subject': name})
+
+
+def _tamper_tbs(der):
+    """Changes one letter of the subject CN (DER stays valid): the
+    issuer's signature no longer matches."""
+    i = der.rfind(b'test leaf ')
+    b = bytearray(der)
+    b[i] = ord('T')
+    return bytes(b)
+
+
+def _resign(ent, issuer, fix):
+    """ent's certificate with fix(tbs, children of tbs) -> new tbs,
+    signed again by issuer."""
+    tbs, alg, _ = der_children(ent.der)
+    tbs = fix(tbs, der_children(tbs))
+    sig = issuer.key.sign(tbs, ec.ECDSA(hashes.SHA384()))
+    return der_seq(tbs + alg + b'\x03' + der_len(len(sig) + 1) + b'\x00' +
+                   sig)
+
+
+def _ber_critical(tbs, kids):
+    i = tbs.find(bytes.fromhex('0603551d13' '0101ff'))    # BC, critical
+    b = bytearray(tbs)
+    b[i + 7] = 0x01
+    return bytes(b)
+
+
+def _ber_bc_ca(tbs, kids):
+    i = tbs.find(bytes.fromhex('0603551d13'))
+    i = tbs.find(bytes.fromhex('0101ff'), i + 8)         # cA TRUE
+    b = bytearray(tbs)
+    b[i + 2] = 0x01
+    return bytes(b)
+
+
+def _ber_long_length(tbs, kids):
+    kids = list(kids)
+    assert kids[4][0] == 0x30 and kids[4][1] < 0x80      # validity
+    kids[4] = b'\x30\x81' + kids[4][1:]
+    return der_seq(b''.join(kids))
+
+
+def epoch(dt):
+    return int((dt - datetime.datetime(1970, 1, 1)).total_seconds())
+
+# ---- other modes ---------------------------------------------------------
+
+
+def one(args):
+    report = open(args.report, 'rb').read() if args.report else new_report()
+    root = mkcert('test root one')
+    inter = mkcert('test intermediate one', root, bc=(True, 0))
+    leaf = mkcert('test leaf one', inter, bc=(False, None), usage='leaf')
+    p = Claims(report).encode()
+    bag = [leaf.der, inter.der] + ([] if args.no_root else [root.der])
+    open(args.one, 'wb').write(doc(p, leaf, bag))
+    open(args.root_out, 'wb').write(root.pem)
+    if args.report_out:
+        open(args.report_out, 'wb').write(report)
+
+
+def fuzz_seeds(args):
+    """Seeds for tools/fuzz: certificates valid 2025-2125 so that they
+    verify at the fuzzers' fixed time."""
+    nb = datetime.datetime(2025, 1, 1)
+    na = datetime.datetime(2125, 1, 1)
+    root = mkcert('tdx-ext fuzz root (TEST ONLY)', nb=nb, na=na)
+    inter = mkcert('tdx-ext fuzz intermediate', root, bc=(True, 0),
+                   nb=nb, na=na)
+    leaf = mkcert('tdx-ext fuzz leaf', inter, bc=(False, None),
+                  usage='leaf', nb=nb, na=na)
+    rep = bytes(range(256)) * 4
+    c = Claims(rep)
+    p = c.encode()
+    L, I, R = leaf.der, inter.der, root.der
+    out = args.fuzz_seeds
+    os.makedirs(out, exist_ok=True)
+    seeds = {
+        'valid_bag': doc(p, leaf, [L, I]),
+        'valid_bag_root': doc(p, leaf, [R, I, L]),
+        'valid_chain': doc(p, leaf, [L, I], label=33),
+        'valid_td_only': None,
+        'bad_sig': doc(p, leaf, [L, I], sig=bytes(96)),
+        'bad_claims': doc(c.encode(drop=[-212]), leaf, [L, I]),
+        'unknown_keys': None,
+        'prot_es256': doc(p, leaf, [L, I], prot=bytes.fromhex('a10126')),
+        'deep': envelope(PROT, b'\xa2\x18\x20' + cb([L, I]) + b'\x18\x63' +
+                         b'\x81' * 20 + b'\x80', p, bytes(96)),
+        'indefinite': head(6, 61) + head(6, 18) + b'\x9f' + bstr(PROT) +
+        unprot_map([L]) + bstr(p) + bstr(bytes(96)) + b'\xff',
+    }
+    seeds['truncated'] = seeds['valid_bag'][:1500]
+    seeds['huge_bstr'] = (head(6, 61) + head(6, 18) + b'\x84' + bstr(PROT) +
+                          unprot_map([L]) + head(2, 1 << 40, 8) + p)
+    c2 = Claims(rep)
+    c2.order = [SM_TD]
+    seeds['valid_td_only'] = doc(c2.encode(), leaf, [L, I])
+    c3 = Claims(rep)
+    c3.vals[SM_TD][-999] = 'x'
+    c3.extra_submods['1.2.3'] = 1
+    c3.vals[SM_SEAM][-83] = c3.vals[SM_SEAM][-83][1]
+    seeds['unknown_keys'] = doc(c3.encode(), leaf, [L, I])
+    for k, v in seeds.items():
+        open(os.path.join(out, k + '.cbor'), 'wb').write(v)
+    open(args.root_out, 'wb').write(root.pem)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('outdir', nargs='?')
+    ap.add_argument('--report', help='1024-byte TDREPORT to use')
+    ap.add_argument('--one', metavar='OUT.cbor')
+    ap.add_argument('--root-out', metavar='ROOT.pem')
+    ap.add_argument('--report-out', metavar='REPORT.bin')
+    ap.add_argument('--no-root', action='store_true',
+                    help='--one: x5bag [leaf, intermediate], no root')
+    ap.add_argument('--fuzz-seeds', metavar='DIR')
+    args = ap.parse_args()
+    if args.one or args.fuzz_seeds:
+        if not args.root_out:
+            ap.error('--root-out is required')
+        return one(args) if args.one else fuzz_seeds(args)
+    if not args.outdir:
+        ap.error('OUTDIR is required')
+    report = open(args.report, 'rb').read() if args.report else new_report()
+    if len(report) != 1024:
+        ap.error('the report must be 1024 bytes')
+    Gen(args.outdir, report).generate()
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libtdxquote: small helpers (status names, hex, whole-file reads).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tdxq.h"
+
+const char *tdxq_status_name(enum tdxq_status s)
+{
+	switch (s) {
+	case TDXQ_OK:		return "ok";
+	case TDXQ_USAGE:	return "usage";
+	case TDXQ_MALFORMED:	return "malformed";
+	case TDXQ_UNTRUSTED:	return "untrusted";
+	case TDXQ_SIGNATURE:	return "signature";
+	case TDXQ_POLICY:	return "policy";
+	}
+	return "unknown";
+}
+
+void tdxq_hex(const uint8_t *b, size_t len, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		out[2 * i] = digits[b[i] >> 4];
+		out[2 * i + 1] = digits[b[i] & 15];
+	}
+	out[2 * len] = '\0';
+}
+
+static int nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+long tdxq_unhex(const char *hex, uint8_t *out, size_t cap)
+{
+	size_t n = strlen(hex), i;
+
+	if (n % 2 || n / 2 > cap || n / 2 > LONG_MAX)
+		return -1;
+	for (i = 0; i < n / 2; i++) {
+		int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return (long)(n / 2);
+}
+
+int tdxq_read_file(const char *path, size_t max, uint8_t **buf, size_t *len)
+{
+	size_t cap = 65536, n = 0;
+	uint8_t *b = NULL;
+	int fd, err = 0;
+
+	*buf = NULL;
+	*len = 0;
+	if (!strcmp(path, "-")) {
+		fd = STDIN_FILENO;
+	} else {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (!b || n == cap) {
+			uint8_t *nb;
+
+			if (b)
+				cap *= 2;
+			/* one byte past max tells "too large" from "max" */
+			if (cap > max + 1)
+				cap = max + 1;
+			if (b && n == cap) {
+				err = -EFBIG;
+				break;
+			}
+			nb = realloc(b, cap ? cap : 1);
+			if (!nb) {
+				err = -ENOMEM;
+				break;
+			}
+			b = nb;
+		}
+		r = read(fd, b + n, cap - n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			break;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > max) {
+			err = -EFBIG;
+			break;
+		}
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (err) {
+		free(b);
+		return err;
+	}
+	*buf = b;
+	*len = n;
+	return 0;
+}
