@@ -1,0 +1,338 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host tests of tdx-qgsd (tests/tools/run.sh sets TOOLS_SAN, TOOLS_FUZZ,
+# TOOLS_WORK, FUZZ_SECONDS):
+#
+#   tools/qgs-codec/*    tests/tools/test_qgs.c against tools/lib/qgs.c,
+#                        ASan/UBSan: round trips, every malformed frame
+#   tools/qgs-fuzz       fuzz_qgs for $FUZZ_SECONDS on a copy of
+#                        tools/fuzz/corpus/qgs (missing binary: FAIL)
+#   tools/qgsd/*         the ASan build of the daemon, driven by the VM's
+#                        test client (tests/vm/progs/qgs_client.c) built for
+#                        the host: a device that is missing or fails gives
+#                        error replies, never silence; with a fake device
+#                        (test_qgs.c built as an LD_PRELOAD shim) quotes,
+#                        legacy, 16 clients x 10, 10,000 malformed requests
+#                        with RSS before/after, stalled and killed clients,
+#                        limits, SIGHUP, SIGUSR1, SIGTERM with requests in
+#                        flight, socket activation; LeakSanitizer at exit.
+#
+# No sleeps as synchronisation: every wait polls for its condition under a
+# deadline.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+W=${TOOLS_WORK:?run by tests/tools/run.sh}
+FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+
+pass() { echo "PASS tools/$1"; }
+fail() { echo "FAIL tools/$1: $2"; }
+
+# Results of a program printing "ok NAME" / "not ok NAME # WHY" lines.
+relay() {	# PREFIX FILE RC
+	local p=$1 f=$2 rc=$3 line n=0
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "*) pass "$p/${line#ok }"; n=$((n + 1)) ;;
+		"not ok "*)
+			line=${line#not ok }
+			fail "$p/${line%% # *}" "${line#* # }"
+			n=$((n + 1))
+			;;
+		"# "*) echo "$line" ;;
+		esac
+	done <"$f"
+	if [ "$n" = 0 ]; then
+		fail "$p/exit" "no result, exit $rc: $(tail -3 "$f" "$f.err" 2>/dev/null | tr '\n' ' ')"
+	elif [ "$rc" != 0 ] && ! grep -q '^not ok ' "$f"; then
+		fail "$p/exit" "exit $rc without a failed check: $(tail -3 "$f.err" 2>/dev/null | tr '\n' ' ')"
+	fi
+}
+
+# wait_for SECONDS CMD...: poll CMD every 50 ms until it succeeds.
+wait_for() {
+	local end=$(($(date +%s%N) + $1 * 1000000000))
+	shift
+	until "$@"; do
+		[ "$(date +%s%N)" -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
+
+# ---- the codec --------------------------------------------------------------
+SANFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+# shellcheck disable=SC2086
+if gcc $SANFLAGS -I"$top/tools/lib" -o "$W/test_qgs" "$here/test_qgs.c" \
+	"$top/tools/lib/qgs.c" 2>"$W/cc.err"; then
+	"$W/test_qgs" >"$W/codec.out" 2>&1
+	rc=$?
+	grep -E '^(PASS|FAIL) ' "$W/codec.out"
+	if [ $rc != 0 ] && ! grep -q '^FAIL ' "$W/codec.out"; then
+		fail qgs-codec/exit "exit $rc: $(tail -3 "$W/codec.out" | tr '\n' ' ')"
+	fi
+else
+	fail qgs-codec/build "$(head -3 "$W/cc.err" | tr '\n' ' ')"
+fi
+
+# ---- the fuzzer -----------------------------------------------------------------
+if [ -x "${TOOLS_FUZZ:-}/fuzz_qgs" ]; then
+	mkdir -p "$W/corpus"
+	cp "$top/tools/fuzz/corpus/qgs/"* "$W/corpus/"
+	if "$TOOLS_FUZZ/fuzz_qgs" -max_total_time="$FUZZ_SECONDS" \
+			-rss_limit_mb=2048 -artifact_prefix="$W/" "$W/corpus" \
+			>"$W/fuzz.log" 2>&1; then
+		pass qgs-fuzz
+		grep -E '^Done [0-9]+ runs' "$W/fuzz.log" | sed 's/^/# qgs-fuzz: /'
+	else
+		fail qgs-fuzz "$(grep -m1 -E 'ERROR|runtime error|deadly' "$W/fuzz.log") ($(ls "$W"/crash-* 2>/dev/null | head -1))"
+	fi
+else
+	fail qgs-fuzz "no fuzz_qgs in '${TOOLS_FUZZ:-}' (clang missing or the fuzz build failed)"
+fi
+
+# ---- the daemon -------------------------------------------------------------------
+D=$TOOLS_SAN/tdx-qgsd
+if [ ! -x "$D" ]; then
+	fail qgsd/build "no $D"
+	exit 0
+fi
+if ! gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -I"$top/include/uapi" \
+		-o "$W/qgs_client" "$top/tests/vm/progs/qgs_client.c" 2>"$W/cc.err" ||
+   ! gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -DQGS_FAKE_DEVICE \
+		-shared -fPIC -I"$top/include/uapi" -o "$W/fakedev.so" \
+		"$here/test_qgs.c" 2>>"$W/cc.err"; then
+	fail qgsd/build-client "$(head -3 "$W/cc.err" | tr '\n' ' ')"
+	exit 0
+fi
+C=$W/qgs_client
+S=$W/qgs.sock
+# A TDREPORT stand-in: type byte 0x81, then a pattern.
+{ printf '\201\000'; head -c 1022 /dev/zero | tr '\000' 'r'; } >"$W/report"
+# The LD_PRELOAD shim needs ASan not to insist on coming first.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:exitcode=109}:verify_asan_link_order=0:quarantine_size_mb=4
+DPID=
+
+# start NAME [ENV=V...] -- ARGS...: the daemon in the foreground, in the
+# background; waits until it says it is ready.
+start() {
+	local name=$1 envs=()
+	shift
+	while [ "$1" != -- ]; do envs+=("$1"); shift; done
+	shift
+	LOG=$W/$name.log
+	rm -f "$S"
+	: >"$LOG"
+	env "${envs[@]}" "$D" --foreground --config "$W/none.conf" --socket "$S" \
+		--vsock-port none "$@" >>"$LOG" 2>&1 &
+	DPID=$!
+	if ! wait_for 20 grep -q 'tdx-qgsd ready' "$LOG"; then
+		fail "qgsd/$name/start" "not ready in 20 s: $(tail -3 "$LOG" | tr '\n' ' ')"
+		kill "$DPID" 2>/dev/null
+		wait "$DPID" 2>/dev/null
+		DPID=
+		return 1
+	fi
+}
+
+# stop NAME: SIGTERM; exit 0 and a clean sanitizer log wanted.
+stop() {
+	local rc
+	[ -n "$DPID" ] || return 0
+	kill -TERM "$DPID"
+	wait "$DPID"
+	rc=$?
+	DPID=
+	if [ $rc = 0 ] && ! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error' "$LOG"; then
+		pass "qgsd/$1/sigterm-exit-0-asan-clean"
+	else
+		fail "qgsd/$1/sigterm-exit-0-asan-clean" "exit $rc; $(grep -m1 -E 'Sanitizer|runtime error' "$LOG")"
+	fi
+}
+
+cl() {	# PREFIX ARGS...: run the client, relay its results
+	local p=$1 rc
+	shift
+	"$C" --unix "$S" --timeout 30 "$@" >"$W/cl.out" 2>"$W/cl.out.err"
+	rc=$?
+	relay "qgsd/$p" "$W/cl.out" $rc
+}
+
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+: >"$W/none.conf"
+
+# -- 1. no device: error replies, never silence -----------------------------------
+if start nodev -- --device "$W/no-such-device"; then
+	cl nodev get --report "$W/report" --expect-error UNEXPECTED --name get-unexpected
+	cl nodev get --legacy --report "$W/report" --expect-error UNEXPECTED --name legacy-length-0
+	if grep -q 'quote failed: No such file or directory' "$LOG"; then
+		pass qgsd/nodev/logged
+	else
+		fail qgsd/nodev/logged "no 'quote failed' line in $LOG"
+	fi
+	stop nodev
+fi
+
+# -- 2. a device that fails its ioctls ------------------------------------------------
+if start notty -- --device /dev/null; then
+	cl notty get --report "$W/report" --expect-error UNEXPECTED --name enotty-unexpected
+	stop notty
+fi
+if start ebadmsg LD_PRELOAD="$W/fakedev.so" FAKE_QUOTE_FAIL=74 -- --device /dev/null; then
+	cl ebadmsg get --report "$W/report" --expect-error INVALID_PARAMETER --name ebadmsg-invalid-parameter
+	cl ebadmsg concurrent --clients 4 --requests 5 --report "$W/report" \
+		--expect-error INVALID_PARAMETER --name concurrent-all-errors
+	stop ebadmsg
+fi
+
+# -- 3. the fake device: quotes -----------------------------------------------------------
+cat >"$W/fake.conf" <<EOF
+# the test's config file
+read_timeout = 1500ms
+max_connections = 64
+log_level = info
+EOF
+want() { { printf 'FAKEQUOTE:'; cat "$W/report"; } >"$W/want"; }
+want
+if start fake LD_PRELOAD="$W/fakedev.so" -- --device /dev/null --config "$W/fake.conf" --workers 8; then
+	mode=$(stat -c %a "$S")
+	[ "$mode" = 660 ] && pass qgsd/fake/socket-mode-0660 ||
+		fail qgsd/fake/socket-mode-0660 "mode $mode"
+	cl fake get --report "$W/report" -o "$W/q.get"
+	cl fake get --report "$W/report" --minor 0 --ids 300 -o "$W/q.minor0" --name get-minor-0-ids
+	cl fake get --legacy --report "$W/report" -o "$W/q.legacy"
+	for f in get minor0 legacy; do
+		if cmp -s "$W/want" "$W/q.$f"; then
+			pass "qgsd/fake/quote-bytes-$f"
+		else
+			fail "qgsd/fake/quote-bytes-$f" "the quote differs from the device's"
+		fi
+	done
+
+	# A stalled client, while 16 clients x 10 requests are served.
+	"$C" --unix "$S" stall --report "$W/report" --ready "$W/stalled" \
+		--min-ms 1400 --max-ms 10000 >"$W/stall.out" 2>&1 &
+	stall_pid=$!
+	wait_for 10 test -e "$W/stalled" || fail qgsd/fake/stall-ready "the stalling client never sent"
+	mkdir -p "$W/qs"
+	cl fake concurrent --clients 16 --requests 10 --legacy-every 4 \
+		--report "$W/report" --out-dir "$W/qs" --name concurrent-16x10
+	wait $stall_pid
+	relay qgsd/fake "$W/stall.out" $?
+	n=0
+	for f in "$W"/qs/q.*; do
+		cmp -s "$W/want" "$f" && n=$((n + 1))
+	done
+	[ $n = 160 ] && pass qgsd/fake/concurrent-quote-bytes ||
+		fail qgsd/fake/concurrent-quote-bytes "$n of 160 quotes right"
+	wait_for 10 grep -q 'rejected: read_timeout' "$LOG" &&
+		pass qgsd/fake/stall-logged || fail qgsd/fake/stall-logged "no read_timeout line"
+
+	cl fake killed --report "$W/report"
+	# 10,000 malformed requests: each gets its reply; RSS stays put.
+	# (ASan's allocator and its 4 MiB quarantine fill during a first
+	# round; a second one must not grow it: a leak of 200 bytes per
+	# request would.  LeakSanitizer checks every allocation at exit.)
+	cl fake malformed --count 10000 --procs 4 --name warmup
+	rss0=$(rss_kb "$DPID")
+	cl fake malformed --count 10000 --procs 4
+	rss1=$(rss_kb "$DPID")
+	echo "# qgsd RSS before ${rss0} kB, after 10000 malformed ${rss1} kB (ASan build)"
+	if [ $((rss1 - rss0)) -lt 2048 ]; then
+		pass qgsd/fake/rss-bounded
+	else
+		fail qgsd/fake/rss-bounded "RSS grew from $rss0 to $rss1 kB"
+	fi
+
+	cl fake limit --connections 64 --report "$W/report"
+
+	# SIGUSR1: the counters; SIGHUP: a smaller message limit.
+	kill -USR1 "$DPID"
+	if wait_for 10 grep -q 'counters (SIGUSR1): accepted=' "$LOG"; then
+		pass qgsd/fake/sigusr1-counters
+		line=$(grep 'counters (SIGUSR1)' "$LOG" | tail -1)
+		echo "# $line"
+		# Each rejection counted was logged, once.
+		nrej=$(grep -c 'rejected: ' "$LOG")
+		crej=$(echo "$line" | sed -n 's/.* rejected=\([0-9]*\) .*/\1/p')
+		[ "$nrej" = "$crej" ] && [ "$nrej" -gt 20000 ] &&
+			pass qgsd/fake/every-rejection-logged-once ||
+			fail qgsd/fake/every-rejection-logged-once "$nrej lines, counter $crej"
+	else
+		fail qgsd/fake/sigusr1-counters "no counters line"
+	fi
+	echo "max_message_size = 2000" >>"$W/fake.conf"
+	kill -HUP "$DPID"
+	if wait_for 10 grep -q 'reloaded: .*max_message_size=2000' "$LOG"; then
+		pass qgsd/fake/sighup-reload
+		cl fake get --report "$W/report" --ids 1000 --expect-error INVALID_SIZE --name reloaded-limit
+		cl fake get --report "$W/report" --name still-serving
+	else
+		fail qgsd/fake/sighup-reload "no 'reloaded' line: $(tail -2 "$LOG" | tr '\n' ' ')"
+	fi
+	echo "bogus_key = 1" >>"$W/fake.conf"
+	kill -HUP "$DPID"
+	if wait_for 10 grep -q 'reload failed' "$LOG"; then
+		pass qgsd/fake/sighup-bad-config-kept
+		cl fake get --report "$W/report" --name serving-after-bad-reload
+	else
+		fail qgsd/fake/sighup-bad-config-kept "no 'reload failed' line"
+	fi
+
+	# SIGTERM with 16 requests in flight (the fake takes 300 ms each
+	# and 8 workers): every one is answered, then exit 0.
+	stop fake
+fi
+if start term LD_PRELOAD="$W/fakedev.so" FAKE_QUOTE_MS=300 -- --device /dev/null --workers 8; then
+	tpid=$DPID
+	mkdir -p "$W/qt"
+	cl term concurrent --clients 16 --requests 1 --report "$W/report" \
+		--out-dir "$W/qt" --term-pid "$tpid" --name sigterm-in-flight-answered
+	wait "$tpid"
+	rc=$?
+	DPID=
+	[ $rc = 0 ] && ! grep -qE 'Sanitizer|runtime error' "$LOG" &&
+		pass qgsd/term/exit-0 || fail qgsd/term/exit-0 "exit $rc"
+	n=$(cat "$W"/qt/q.* 2>/dev/null | wc -c)
+	[ "$n" = $((16 * 1034)) ] && pass qgsd/term/whole-quotes ||
+		fail qgsd/term/whole-quotes "$n bytes of quotes, want $((16 * 1034))"
+	[ -e "$S" ] && fail qgsd/term/socket-removed "$S left behind" ||
+		pass qgsd/term/socket-removed
+fi
+
+# -- 4. systemd socket activation (LISTEN_FDS), by systemd-socket-activate -------------
+if command -v systemd-socket-activate >/dev/null; then
+	rm -f "$W/act.sock"
+	LOG=$W/act.log
+	systemd-socket-activate -l "$W/act.sock" -E LD_PRELOAD="$W/fakedev.so" \
+		-E ASAN_OPTIONS="$ASAN_OPTIONS" \
+		"$D" --foreground --config "$W/none.conf" --socket none \
+		--vsock-port none --device /dev/null >"$LOG" 2>&1 &
+	apid=$!
+	if wait_for 10 test -S "$W/act.sock"; then
+		"$C" --unix "$W/act.sock" --timeout 30 get --report "$W/report" \
+			--name socket-activated >"$W/cl.out" 2>"$W/cl.out.err"
+		relay qgsd/activation "$W/cl.out" $?
+		grep -q 'listening on systemd fd 3' "$LOG" &&
+			pass qgsd/activation/listen-fds || fail qgsd/activation/listen-fds "$(head -2 "$LOG" | tr '\n' ' ')"
+	else
+		fail qgsd/activation/socket "systemd-socket-activate did not listen"
+	fi
+	kill -TERM $apid 2>/dev/null
+	wait $apid
+fi
+
+# -- 5. the command line and the config file -------------------------------------------
+out=$("$D" --help) && echo "$out" | grep -q 'SYNOPSIS' && echo "$out" | grep -q -- '--read-timeout' &&
+	pass qgsd/cli/help || fail qgsd/cli/help "no usage text"
+"$D" --no-such-option x >/dev/null 2>&1
+[ $? = 2 ] && pass qgsd/cli/bad-option-exit-2 || fail qgsd/cli/bad-option-exit-2 "not exit 2"
+echo "read_timeout = soon" >"$W/bad.conf"
+out=$("$D" --foreground --config "$W/bad.conf" --socket "$S" 2>&1)
+rc=$?
+[ $rc = 1 ] && echo "$out" | grep -q "bad.conf:1: bad value 'soon' for read_timeout" &&
+	pass qgsd/cli/bad-config-exit-1 || fail qgsd/cli/bad-config-exit-1 "exit $rc: $out"
+out=$("$D" --foreground --config "$W/missing.conf" --socket "$S" 2>&1)
+[ $? = 1 ] && pass qgsd/cli/missing-explicit-config || fail qgsd/cli/missing-explicit-config "$out"
+[ -z "$DPID" ] || { kill "$DPID"; wait "$DPID"; }
+exit 0

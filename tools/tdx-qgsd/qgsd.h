@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tdx-qgsd internals: configuration and logging (main.c), the event loop
+ * (server.c) and the worker pool that makes the blocking ioctls (worker.c).
+ * docs/qgsd.md is the user's view.
+ */
+#ifndef QGSD_H
+#define QGSD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <syslog.h>
+#include <sys/un.h>
+
+#include "qgs.h"
+
+#define QGSD_CONF_PATH		"/etc/tdx-ext/tdx-qgsd.conf"
+#define QGSD_SOCKET_PATH	"/run/tdx-qgs/qgs.socket"
+#define QGSD_VSOCK_PORT		4050
+#define QGSD_MAX_WORKERS	256
+
+struct qgsd_config {
+	char socket[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* "": none */
+	unsigned int socket_mode;
+	char socket_group[64];		/* "": the daemon's own group */
+	unsigned int vsock_port;	/* 0: none */
+	unsigned int vsock_cid;		/* VMADDR_CID_ANY by default */
+	char device[256];
+	unsigned int workers;
+	unsigned int max_connections;
+	uint32_t max_message_size;
+	unsigned int read_timeout_ms;
+	unsigned int write_timeout_ms;
+	int log_level;			/* LOG_ERR .. LOG_DEBUG */
+};
+
+/* ---- main.c ---------------------------------------------------------------- */
+
+extern int qgsd_log_level;
+__attribute__((format(printf, 2, 3)))
+void qlog(int level, const char *fmt, ...);
+/* From now on, log to syslog (after detaching). */
+void qgsd_use_syslog(void);
+/*
+ * Defaults, then the config file, then the command line's options again.
+ * 0, or -1 with the reason logged (the configuration is then unchanged).
+ */
+int qgsd_load_config(struct qgsd_config *c);
+
+/* ---- worker.c --------------------------------------------------------------- */
+
+struct conn;
+struct pool;
+/* Starts n workers that quote with device; results come back on evfd. */
+struct pool *pool_start(unsigned int n, const char *device, int evfd);
+void pool_submit(struct pool *p, struct conn *c);
+/* The finished jobs, in no particular order (linked by job_next). */
+struct conn *pool_take_done(struct pool *p);
+/* Lets the workers finish their jobs and joins them. */
+void pool_stop(struct pool *p);
+
+/* What a worker fills in (the rest of struct conn is the loop's). */
+struct job {
+	const uint8_t *report;
+	uint32_t report_len;
+	int err;			/* 0 or an errno */
+	uint64_t tdx_status;
+	uint8_t *quote;			/* malloc'd by libtdxquote */
+	size_t quote_len;
+	uint64_t ns;			/* time in the ioctl */
+};
+struct job *conn_job(struct conn *c);
+struct conn **conn_job_next(struct conn *c);
+
+/* ---- server.c --------------------------------------------------------------- */
+
+/* Runs until SIGTERM/SIGINT and the last connection are done: exit code. */
+int qgsd_serve(struct qgsd_config *cfg, bool foreground);
+
+#endif /* QGSD_H */

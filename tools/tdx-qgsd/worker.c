@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tdx-qgsd's worker pool: threads that make the blocking TDX_QUOTE_GET_QUOTE
+ * ioctls, so that many quotes are in flight at once (the driver queues
+ * them) while the event loop stays free.  A worker only ever gets a whole,
+ * validated request: slow clients are the event loop's business.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "qgsd.h"
+#include "tdxq.h"
+
+struct pool {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct conn *todo, *todo_tail;	/* FIFO */
+	struct conn *done;
+	bool stop;
+	unsigned int n;
+	pthread_t *threads;
+	char device[256];
+	int evfd;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static bool dev_gone(int err)
+{
+	return err == ENODEV || err == ENXIO || err == EBADF || err == ENOTTY;
+}
+
+/* One quote.  *fd is this worker's device fd, opened when needed. */
+static void quote(struct pool *p, int *fd, struct job *j)
+{
+	uint64_t t0 = now_ns();
+	int rc;
+
+	j->quote = NULL;
+	j->quote_len = 0;
+	j->tdx_status = 0;
+	if (*fd < 0) {
+		rc = tdxq_dev_open(p->device);
+		if (rc < 0) {
+			j->err = -rc;
+			j->ns = now_ns() - t0;
+			return;
+		}
+		*fd = rc;
+	}
+	rc = tdxq_dev_get_quote(*fd, j->report, j->report_len, 0, &j->quote,
+				&j->quote_len, &j->tdx_status);
+	j->err = -rc;
+	if (!rc && (!j->quote || !j->quote_len))
+		j->err = EIO;		/* never a success without a quote */
+	if (j->err) {
+		free(j->quote);
+		j->quote = NULL;
+		j->quote_len = 0;
+	}
+	/* The device went away (module reloaded?): open it again next time. */
+	if (dev_gone(j->err)) {
+		close(*fd);
+		*fd = -1;
+	}
+	j->ns = now_ns() - t0;
+}
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	uint64_t one = 1;
+	struct conn *c;
+	int fd = -1;
+
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		while (!p->todo && !p->stop)
+			pthread_cond_wait(&p->cv, &p->mu);
+		c = p->todo;
+		if (!c) {		/* stopping, and nothing left */
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+		p->todo = *conn_job_next(c);
+		if (!p->todo)
+			p->todo_tail = NULL;
+		pthread_mutex_unlock(&p->mu);
+
+		quote(p, &fd, conn_job(c));
+
+		pthread_mutex_lock(&p->mu);
+		*conn_job_next(c) = p->done;
+		p->done = c;
+		pthread_mutex_unlock(&p->mu);
+		while (write(p->evfd, &one, sizeof(one)) < 0 && errno == EINTR)
+			;
+	}
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+struct pool *pool_start(unsigned int n, const char *device, int evfd)
+{
+	struct pool *p = calloc(1, sizeof(*p));
+	int rc;
+
+	if (!p)
+		return NULL;
+	p->threads = calloc(n, sizeof(*p->threads));
+	if (!p->threads) {
+		free(p);
+		return NULL;
+	}
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	snprintf(p->device, sizeof(p->device), "%s", device);
+	p->evfd = evfd;
+	for (p->n = 0; p->n < n; p->n++) {
+		rc = pthread_create(&p->threads[p->n], NULL, worker, p);
+		if (rc) {
+			qlog(LOG_ERR, "starting worker %u: %s", p->n,
+			     strerror(rc));
+			pool_stop(p);
+			return NULL;
+		}
+	}
+	return p;
+}
+
+void pool_submit(struct pool *p, struct conn *c)
+{
+	pthread_mutex_lock(&p->mu);
+	*conn_job_next(c) = NULL;
+	if (p->todo_tail)
+		*conn_job_next(p->todo_tail) = c;
+	else
+		p->todo = c;
+	p->todo_tail = c;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+struct conn *pool_take_done(struct pool *p)
+{
+	struct conn *c;
+
+	pthread_mutex_lock(&p->mu);
+	c = p->done;
+	p->done = NULL;
+	pthread_mutex_unlock(&p->mu);
+	return c;
+}
+
+void pool_stop(struct pool *p)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->stop = true;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	for (unsigned int i = 0; i < p->n; i++)
+		pthread_join(p->threads[i], NULL);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+	free(p->threads);
+	free(p);
+}
