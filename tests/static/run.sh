@@ -4,7 +4,8 @@
 # Static checks that need no kernel boot:
 #  - checkpatch.pl (from Debian's linux-source-6.12) on every kernel source file
 #  - an SPDX licence identifier on every source and build file
-#  - one version: dkms.conf's PACKAGE_VERSION == TDX_EXT_VERSION
+#  - one version: dkms.conf's PACKAGE_VERSION == TDX_EXT_VERSION, and no
+#    version written into packaging/
 #
 #   tests/static/run.sh [--results FILE]
 
@@ -59,6 +60,16 @@ if [ -n "$dv" ] && [ "$dv" = "$hv" ]; then
 	res PASS static/one-version
 else
 	res FAIL static/one-version "dkms.conf says '$dv', tdx_ext_version.h says '$hv'"
+fi
+
+# The packages take their version from dkms.conf at build time (make deb
+# writes debian/changelog; make rpm defines tdx_version): none is written
+# into packaging/, where it would go stale.
+stale=$(grep -rln -E "(^Version:[[:space:]]*[0-9]|\(${dv//./\\.}\))" packaging/ 2>/dev/null)
+if [ -z "$stale" ] && [ ! -e packaging/debian/changelog ]; then
+	res PASS static/no-version-in-packaging
+else
+	res FAIL static/no-version-in-packaging "a version written in:${stale:+ $stale}$([ -e packaging/debian/changelog ] && echo ' packaging/debian/changelog')"
 fi
 
 echo "static: $npass passed, $nfail failed"
