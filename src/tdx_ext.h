@@ -37,6 +37,7 @@ struct tdx_ext_job {
 
 	u64 fn;
 	enum tdx_ext_resume resume;
+	unsigned long deadline;		/* jiffies, set when the job starts */
 	struct tdx_ext_args in;		/* pristine inputs */
 	struct tdx_ext_args out;	/* registers after the last call */
 
@@ -49,9 +50,11 @@ struct tdx_ext_job {
 	/*
 	 * Optional, run on the engine thread right before the first call and
 	 * right after the last: for work on buffers that jobs share (the
-	 * quote's input page and output list).
+	 * quote's input page and output list).  before may issue calls of its
+	 * own (tdx_ext_job_run(), within job->deadline); when it returns an
+	 * error, that is the job's, and neither the call nor after runs.
 	 */
-	void (*before)(struct tdx_ext_job *job);
+	int (*before)(struct tdx_ext_job *job);
 	void (*after)(struct tdx_ext_job *job);
 	void (*release)(struct tdx_ext_job *job);
 };
@@ -62,6 +65,8 @@ struct tdx_ext_stats {
 	atomic64_t seam_ns;		/* inside SEAMCALL */
 	atomic64_t wall_ns;		/* jobs from first call to last */
 	atomic64_t quotes, quote_errors;
+	atomic64_t abandoned;		/* QUOTE.GETs left pending */
+	atomic64_t abandoned_finished;	/* ... and finished later */
 };
 
 enum tdx_ext_state {
@@ -96,6 +101,7 @@ void tdx_ext_job_init(struct tdx_ext_job *job, u64 fn,
 int tdx_ext_job_submit(struct tdx_ext_job *job, bool limit, bool nonblock);
 int tdx_ext_job_wait(struct tdx_ext_job *job);
 void tdx_ext_job_put(struct tdx_ext_job *job);
+void tdx_ext_job_run(struct tdx_ext_job *job);
 int tdx_ext_seamcall(u64 fn, enum tdx_ext_resume resume,
 		     struct tdx_ext_args *args, u64 *status);
 int tdx_ext_status_errno(u64 status);

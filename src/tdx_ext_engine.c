@@ -57,9 +57,13 @@ int tdx_ext_status_errno(u64 status)
 	}
 }
 
-static void run_job(struct tdx_ext_job *job)
+/*
+ * Issue @job's call until it completes or job->deadline passes.  Only on the
+ * engine thread, or once it has stopped (kthread_stop() has returned): one
+ * thread at a time issues SEAMCALLs.
+ */
+void tdx_ext_job_run(struct tdx_ext_job *job)
 {
-	unsigned long deadline = jiffies + tdx_ext.timeout_s * HZ;
 	struct tdx_ext_args args = job->in;
 	u64 start = ktime_get_ns(), t0, ns, st;
 
@@ -83,7 +87,7 @@ static void run_job(struct tdx_ext_job *job)
 			job->err = tdx_ext_status_errno(st);
 			break;
 		}
-		if (time_after(jiffies, deadline)) {
+		if (time_after(jiffies, job->deadline)) {
 			job->err = -ETIMEDOUT;
 			atomic64_inc(&tdx_ext.stats.timeouts);
 			pr_warn_ratelimited("SEAMCALL leaf %llu unfinished after %llu ms and %llu resumes: deadline (%u s) passed\n",
@@ -145,17 +149,23 @@ static void finish_job(struct tdx_ext_job *job)
 static int engine_thread(void *data)
 {
 	struct tdx_ext_job *job;
+	int err;
 
 	while (!kthread_should_stop()) {
 		wait_event_idle(eng.work_wq,
 				!list_empty(&eng.queue) || kthread_should_stop());
 		while ((job = next_job())) {
 			atomic64_inc(&tdx_ext.stats.jobs);
-			if (job->before)
-				job->before(job);
-			run_job(job);
-			if (job->after)
-				job->after(job);
+			/* The deadline covers before's own calls too. */
+			job->deadline = jiffies + tdx_ext.timeout_s * HZ;
+			err = job->before ? job->before(job) : 0;
+			if (err) {
+				job->err = err;	/* the call was not issued */
+			} else {
+				tdx_ext_job_run(job);
+				if (job->after)
+					job->after(job);
+			}
 			finish_job(job);
 		}
 	}

@@ -7,6 +7,13 @@
  * engine runs one job at a time, and each job fills the input page and
  * copies the quote out of the list on the engine thread (before/after
  * hooks), so requests never see each other's data.
+ *
+ * A QUOTE.GET the engine gives up on (its deadline passed) stays pending in
+ * the TDX module, which answers any QUOTE.GET with other inputs
+ * TDX_OPERAND_BUSY until that one is re-issued with its original inputs
+ * and completes (ABI.md).  Its inputs name the shared buffers by address,
+ * so they stay untouched meanwhile: the next job first finishes the
+ * abandoned call, discards its output, and only then writes its own input.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -27,6 +34,14 @@ static struct {
 	struct page **data;		/* its data pages */
 	unsigned int nr_nodes, nr_data;
 	u32 out_len;			/* R11: nr_data pages */
+	/*
+	 * The abandoned QUOTE.GET, if any.  No lock: only the engine thread
+	 * touches these (the before/after hooks, one job at a time), and then
+	 * tdx_ext_quote_exit(), after kthread_stop() has waited for that
+	 * thread to exit.
+	 */
+	bool abandoned;
+	struct tdx_ext_args abandoned_in;
 } qs;
 
 struct quote_job {
@@ -37,21 +52,60 @@ struct quote_job {
 	u32 quote_len;
 };
 
-static void free_list(void)
+/* With @leak, the pages stay allocated: a pending call still holds them. */
+static void free_list(bool leak)
 {
 	unsigned int i;
 
-	for (i = 0; qs.data && i < qs.nr_data; i++)
+	for (i = 0; !leak && qs.data && i < qs.nr_data; i++)
 		if (qs.data[i])
 			__free_page(qs.data[i]);
-	for (i = 0; qs.nodes && i < qs.nr_nodes; i++)
+	for (i = 0; !leak && qs.nodes && i < qs.nr_nodes; i++)
 		if (qs.nodes[i])
 			__free_page(qs.nodes[i]);
 	kvfree(qs.data);
 	kvfree(qs.nodes);
-	if (qs.in)
+	if (qs.in && !leak)
 		__free_page(qs.in);
 	memset(&qs, 0, sizeof(qs));
+}
+
+/*
+ * Is the call still pending in the TDX module?  Interrupted when the
+ * deadline passed, or out of entropy; @started: some earlier call of it
+ * was interrupted, so the TDX module holds its progress (a call that only
+ * ever got TDX_RND_NO_ENTROPY was never taken).
+ */
+static bool call_pending(const struct tdx_ext_job *job, bool started)
+{
+	return job->status == TDX_INTERRUPTED_RESUMABLE ||
+	       (job->status == TDX_RND_NO_ENTROPY && (started || job->resumes));
+}
+
+/*
+ * Re-issue the abandoned QUOTE.GET with its original inputs until it
+ * completes (success or error; its output is discarded) or @deadline
+ * passes.  Engine thread only, or at unload once the engine has stopped.
+ * Returns 0 once it is finished and forgotten; otherwise it stays
+ * remembered, and the error (-ETIMEDOUT, or out of entropy) and TDX status
+ * are the caller's.
+ */
+static int finish_abandoned(unsigned long deadline, u64 *status)
+{
+	struct tdx_ext_job cj;
+
+	tdx_ext_job_init(&cj, TDH_QUOTE_GET, TDX_EXT_RESUME_REISSUE,
+			 &qs.abandoned_in, NULL);
+	cj.deadline = deadline;
+	tdx_ext_job_run(&cj);
+	*status = cj.status;
+	if (call_pending(&cj, true))
+		return cj.err ?: -EIO;
+	qs.abandoned = false;
+	atomic64_inc(&tdx_ext.stats.abandoned_finished);
+	pr_info_ratelimited("an abandoned TDH.QUOTE.GET finished with status %#llx\n",
+			    cj.status);
+	return 0;
 }
 
 /* Built once, when quoting is up: MAX_QUOTE_SIZE decides its size. */
@@ -93,23 +147,50 @@ int tdx_ext_quote_init(void)
 	}
 	return 0;
 nomem:
-	free_list();
+	free_list(false);
 	return -ENOMEM;
 }
 
+/*
+ * After tdx_ext_engine_stop(): no job runs any more, so this thread may
+ * issue the last calls.  An abandoned QUOTE.GET gets one more deadline to
+ * finish; if it does not, the TDX module still holds the input page and
+ * the output list by address, and memory handed to the TDX module is never
+ * freed: they are leaked.
+ */
 void tdx_ext_quote_exit(void)
 {
-	free_list();
+	bool leak = false;
+	u64 status;
+
+	if (qs.abandoned &&
+	    finish_abandoned(jiffies + tdx_ext.timeout_s * HZ, &status)) {
+		pr_warn("an abandoned TDH.QUOTE.GET is still pending (status %#llx): leaking its %u buffer pages\n",
+			status, 1 + qs.nr_nodes + qs.nr_data);
+		leak = true;
+	}
+	free_list(leak);
 }
 
-/* Engine thread, before TDH.QUOTE.GET: the input goes into the page. */
-static void quote_before(struct tdx_ext_job *job)
+/*
+ * Engine thread, before TDH.QUOTE.GET: an abandoned call is finished first
+ * (its inputs are in the shared buffers), within this job's deadline; then
+ * the input goes into the page.
+ */
+static int quote_before(struct tdx_ext_job *job)
 {
 	struct quote_job *qj = container_of(job, struct quote_job, job);
 	void *in = page_address(qs.in);
+	int ret;
 
+	if (qs.abandoned) {
+		ret = finish_abandoned(job->deadline, &job->status);
+		if (ret)
+			return ret;
+	}
 	memcpy(in, qj->input, qj->in_len);
 	memset(in + qj->in_len, 0, PAGE_SIZE - qj->in_len);
+	return 0;
 }
 
 /* Engine thread, after: a good quote is copied out of the list. */
@@ -120,6 +201,13 @@ static void quote_after(struct tdx_ext_job *job)
 	unsigned int i;
 	size_t n;
 
+	/* Given up on, still pending: remembered for the next job. */
+	if (call_pending(job, false)) {
+		qs.abandoned = true;
+		qs.abandoned_in = job->in;
+		atomic64_inc(&tdx_ext.stats.abandoned);
+		return;
+	}
 	if (job->err || job->status != TDX_SUCCESS)
 		return;
 	/* Never an empty quote, nor one longer than the buffer it is in. */

@@ -90,6 +90,9 @@ static struct dev_ext_attribute stat_attrs[] = {
 	{ __ATTR(errors, 0444, stat_show, NULL), &tdx_ext.stats.errors },
 	{ __ATTR(seam_ns, 0444, stat_show, NULL), &tdx_ext.stats.seam_ns },
 	{ __ATTR(wall_ns, 0444, stat_show, NULL), &tdx_ext.stats.wall_ns },
+	{ __ATTR(abandoned, 0444, stat_show, NULL), &tdx_ext.stats.abandoned },
+	{ __ATTR(abandoned_finished, 0444, stat_show, NULL),
+	  &tdx_ext.stats.abandoned_finished },
 };
 
 static struct attribute *tdx_ext_attrs[] = {
@@ -117,6 +120,8 @@ static struct attribute *tdx_ext_stat_attrs[] = {
 	&stat_attrs[5].attr.attr,
 	&stat_attrs[6].attr.attr,
 	&stat_attrs[7].attr.attr,
+	&stat_attrs[8].attr.attr,
+	&stat_attrs[9].attr.attr,
 	NULL,
 };
 

@@ -85,7 +85,7 @@ struct sim {
 	u32 fail_leaf, fail_after;
 	u64 fail_status;
 	u32 rnd_no_entropy;
-	bool never_finish, every_step;
+	bool never_finish, every_step, stall_quote_get;
 
 	/* the pool */
 	struct page **pages;		/* accepted pages, by index */

@@ -398,13 +398,16 @@ u64 sim_quote_get(struct tdx_ext_args *args)
 	if (job->active) {
 		if (memcmp(&job->in, args, sizeof(*args)))
 			return TDX_OPERAND_BUSY;
+		if (sim.stall_quote_get)
+			return TDX_INTERRUPTED_RESUMABLE;
 	} else {
 		sim_job_reset();
 		job->active = true;
 		job->in = *args;
 	}
+	/* stall_quote_get: a new call takes one step, then stays pending. */
 	while (!quote_step(args, &st)) {
-		if (sim_out_of_time(start))
+		if (sim.stall_quote_get || sim_out_of_time(start))
 			return TDX_INTERRUPTED_RESUMABLE;
 	}
 	sim_job_reset();

@@ -221,6 +221,8 @@ static void sim_debugfs_init(void)
 				   &bool_fops);
 	debugfs_create_file_unsafe("every_step", 0600, d, &sim.every_step,
 				   &bool_fops);
+	debugfs_create_file_unsafe("stall_quote_get", 0600, d,
+				   &sim.stall_quote_get, &bool_fops);
 	debugfs_create_file_unsafe("scribble", 0200, d, NULL, &scribble_fops);
 	sim_td_debugfs_init(d);
 }

@@ -3,7 +3,8 @@
 # simulated TDX module, by quote_test (tests/vm/progs/quote_test.c): GET_INFO,
 # one quote, every error the simulator can cause, a fuzzer, concurrent
 # processes, O_NONBLOCK with a full queue, callers killed mid-request, the
-# simulator's fault injection (EBUSY, EIO, entropy, ETIMEDOUT), a quote
+# simulator's fault injection (EBUSY, EIO, entropy, ETIMEDOUT), a QUOTE.GET
+# abandoned at its deadline and finished before the next request, a quote
 # through a multi-node output list (max_quote_size 4 MiB), and quoting
 # unavailable (EOPNOTSUPP).  Quotes of a few TDs go to the host, which
 # checks them like the simulator's own (tests/vm/host/sim-quote.sh, for
@@ -209,6 +210,66 @@ if drv load-driver-depth-1 queue_depth=1 timeout=2; then
 			--errno success
 	fi
 	t_run unload-driver-depth-1 rmmod tdx_ext
+fi
+
+# --- an abandoned QUOTE.GET (timeout=1) ------------------------------------
+# stall_quote_get: a QUOTE.GET starts (pending in the simulator) and then
+# makes no progress, so the driver abandons it at its deadline; the
+# simulator answers TDX_OPERAND_BUSY to other inputs until it is re-issued.
+# The driver finishes it before the next request (TD 5, other inputs), on
+# that request's deadline.  engine/abandoned and abandoned_finished count.
+stamp "abandoned begins"
+E=/sys/class/misc/tdx_quote/engine
+R4=$A/td4/report.bin
+H4=$(cat "$A/td4/handle")
+R5=$A/td5/report.bin
+H5=$(cat "$A/td5/handle")
+abandoned() { echo "$(cat $E/abandoned):$(cat $E/abandoned_finished)"; }
+if drv load-driver-abandon timeout=1; then
+	if sim_ctl stall-quote-get stall_quote_get 1; then
+		qt abandon expect td4-etimedout --report "$R4" --td "$H4" \
+			--errno ETIMEDOUT --max-seconds 3
+		t_expect abandon/td4-abandoned 1:0 "$(abandoned)"
+		# Still stalled: TD 5's request spends its deadline on TD 4's
+		# call and fails; TD 4's call stays remembered.
+		qt abandon expect td5-catch-up-etimedout --report "$R5" \
+			--td "$H5" --errno ETIMEDOUT --max-seconds 3
+		t_expect abandon/td5-catch-up-timeout-keeps-it 1:0 "$(abandoned)"
+		sim_ctl stall-quote-get-clear stall_quote_get 0
+		mkdir -p "$A/abandon"
+		qt abandon-td5 get --report "$R5" --td "$H5" \
+			-o "$A/abandon/quote.cbor" &&
+			send abandon-td5 "$A/abandon/quote.cbor" "$A/td5"
+		t_expect abandon/td4-finished-later 1:1 "$(abandoned)"
+		qt abandon expect td4-good --report "$R4" --td "$H4" \
+			--errno success
+		t_expect abandon/td4-good-no-catch-up 1:1 "$(abandoned)"
+	fi
+	# Unloading with a call pending: it is finished first ...
+	if sim_ctl stall-quote-get-unload stall_quote_get 1; then
+		qt abandon expect unload-etimedout --report "$R4" --td "$H4" \
+			--errno ETIMEDOUT --max-seconds 3
+		sim_ctl stall-quote-get-unload-clear stall_quote_get 0
+	fi
+	n=$(dmesg | grep -c 'an abandoned TDH.QUOTE.GET finished')
+	t_run unload-driver-abandon rmmod tdx_ext
+	t_expect abandon/finished-at-unload $((n + 1)) \
+		"$(dmesg | grep -c 'an abandoned TDH.QUOTE.GET finished')"
+fi
+# ... or, when it cannot finish, its buffers are leaked, not freed (the
+# simulator, which still holds the call, goes next).
+if drv load-driver-abandon-leak timeout=1; then
+	if sim_ctl stall-quote-get-leak stall_quote_get 1; then
+		qt abandon expect leak-etimedout --report "$R4" --td "$H4" \
+			--errno ETIMEDOUT --max-seconds 3
+		t_run unload-driver-abandon-leak rmmod tdx_ext
+		dmesg | grep -q 'abandoned TDH.QUOTE.GET is still pending .*: leaking' &&
+			t_ok abandon/leaked-at-unload ||
+			t_fail abandon/leaked-at-unload "no warning in dmesg"
+		sim_ctl stall-quote-get-leak-clear stall_quote_get 0
+	else
+		t_run unload-driver-abandon-leak rmmod tdx_ext
+	fi
 fi
 t_run unload-sim rmmod tdx_ext_sim
 
