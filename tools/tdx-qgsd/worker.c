@@ -17,6 +17,11 @@
 #include "tdxq.h"
 
 struct pool {
+	/*
+	 * mu guards todo, done and stop: the event loop queues requests and
+	 * collects results while the workers take and finish them.  cv wakes
+	 * workers when todo grows or stop is set.
+	 */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct conn *todo, *todo_tail;	/* FIFO */
