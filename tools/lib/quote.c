@@ -17,7 +17,6 @@
  * one of a repeated key is kept.
  */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +24,7 @@
 #include <cbor.h>
 
 #include "tdxq.h"
+#include "internal.h"
 
 #define KEY_X5BAG	32
 #define KEY_X5CHAIN	33
@@ -42,41 +42,6 @@
 #define C_REPORT_DATA	(-212)
 
 #define OID_PREFIX	"2.16.840.1.113741.1.13.2."
-
-static void seterr(struct tdxq_err *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void seterr(struct tdxq_err *e, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!e)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-	va_end(ap);
-}
-
-/* Puts "pfx: " before the message in e (truncating its end). */
-static void prefix_err(struct tdxq_err *e, const char *pfx)
-{
-	size_t pl, ml, cap;
-
-	if (!e)
-		return;
-	pl = strlen(pfx);
-	ml = strlen(e->msg);
-	cap = sizeof(e->msg) - 1;
-	if (pl + 2 >= cap)
-		return;
-	if (ml > cap - pl - 2)
-		ml = cap - pl - 2;
-	memmove(e->msg + pl + 2, e->msg, ml);
-	memcpy(e->msg, pfx, pl);
-	e->msg[pl] = ':';
-	e->msg[pl + 1] = ' ';
-	e->msg[pl + 2 + ml] = '\0';
-}
 
 /* ---- step 2: well-formedness, before any decoding ---------------------- */
 
@@ -218,7 +183,7 @@ static enum tdxq_status wf_walk(const uint8_t *buf, size_t len,
 	size_t pos = 0, items = 0;
 
 	if (!len) {
-		seterr(e, "empty: no CBOR data item");
+		tdxq_seterr(e, "empty: no CBOR data item");
 		return TDXQ_MALFORMED;
 	}
 	for (;;) {
@@ -230,12 +195,12 @@ static enum tdxq_status wf_walk(const uint8_t *buf, size_t len,
 		size_t rest, n_emit;
 
 		if (pos >= len) {
-			seterr(e, "truncated CBOR at byte %zu", pos);
+			tdxq_seterr(e, "truncated CBOR at byte %zu", pos);
 			return TDXQ_MALFORMED;
 		}
 		/* Each head is one item (a tag too): bounds cbor_load's memory. */
 		if (++items > TDXQ_MAX_ITEMS) {
-			seterr(e, "more than %d CBOR data items", TDXQ_MAX_ITEMS);
+			tdxq_seterr(e, "more than %d CBOR data items", TDXQ_MAX_ITEMS);
 			return TDXQ_MALFORMED;
 		}
 		ib = buf[pos];
@@ -243,7 +208,7 @@ static enum tdxq_status wf_walk(const uint8_t *buf, size_t len,
 		r = cbor_stream_decode(buf + pos, len - pos, &wf_callbacks,
 				       &ctx);
 		if (r.status == CBOR_DECODER_NEDATA) {
-			seterr(e, "truncated CBOR at byte %zu (a length runs past the end)",
+			tdxq_seterr(e, "truncated CBOR at byte %zu (a length runs past the end)",
 			       pos);
 			return TDXQ_MALFORMED;
 		}
@@ -266,10 +231,10 @@ static enum tdxq_status wf_walk(const uint8_t *buf, size_t len,
 				emit = fix;
 				n_emit = 1;
 			} else if (ib == 0xf8 && pos + 1 >= len) {
-				seterr(e, "truncated CBOR at byte %zu", pos);
+				tdxq_seterr(e, "truncated CBOR at byte %zu", pos);
 				return TDXQ_MALFORMED;
 			} else {
-				seterr(e, "not well-formed CBOR (initial byte 0x%02x) at byte %zu",
+				tdxq_seterr(e, "not well-formed CBOR (initial byte 0x%02x) at byte %zu",
 				       ib, pos);
 				return TDXQ_MALFORMED;
 			}
@@ -280,7 +245,7 @@ static enum tdxq_status wf_walk(const uint8_t *buf, size_t len,
 
 			copy = malloc(n_emit);
 			if (!copy) {
-				seterr(e, "out of memory");
+				tdxq_seterr(e, "out of memory");
 				return TDXQ_USAGE;
 			}
 			memcpy(copy, emit, n_emit);
@@ -291,7 +256,7 @@ static enum tdxq_status wf_walk(const uint8_t *buf, size_t len,
 		}
 		if (wf_emit(out, buf, pos, emit, n_emit, len)) {
 			free(copy);
-			seterr(e, "out of memory");
+			tdxq_seterr(e, "out of memory");
 			return TDXQ_USAGE;
 		}
 		free(copy);
@@ -299,29 +264,29 @@ static enum tdxq_status wf_walk(const uint8_t *buf, size_t len,
 		rest = len - pos;
 		switch (ctx.ev) {
 		case EV_INDEF:
-			seterr(e, "indefinite-length CBOR item at byte %zu",
+			tdxq_seterr(e, "indefinite-length CBOR item at byte %zu",
 			       pos - r.read);
 			return TDXQ_MALFORMED;
 		case EV_BREAK:
-			seterr(e, "stray CBOR break at byte %zu", pos - r.read);
+			tdxq_seterr(e, "stray CBOR break at byte %zu", pos - r.read);
 			return TDXQ_MALFORMED;
 		case EV_ARRAY:
 		case EV_MAP:
 		case EV_TAG:
 			if (depth >= TDXQ_MAX_DEPTH) {
-				seterr(e, "CBOR nested deeper than %d levels at byte %zu",
+				tdxq_seterr(e, "CBOR nested deeper than %d levels at byte %zu",
 				       TDXQ_MAX_DEPTH, pos - r.read);
 				return TDXQ_MALFORMED;
 			}
 			if (ctx.ev == EV_MAP) {
 				if (ctx.n > rest / 2) {
-					seterr(e, "CBOR map at byte %zu declares more entries than bytes remain",
+					tdxq_seterr(e, "CBOR map at byte %zu declares more entries than bytes remain",
 					       pos - r.read);
 					return TDXQ_MALFORMED;
 				}
 				ctx.n *= 2;
 			} else if (ctx.n > rest) {
-				seterr(e, "CBOR array at byte %zu declares more items than bytes remain",
+				tdxq_seterr(e, "CBOR array at byte %zu declares more items than bytes remain",
 				       pos - r.read);
 				return TDXQ_MALFORMED;
 			}
@@ -337,7 +302,7 @@ static enum tdxq_status wf_walk(const uint8_t *buf, size_t len,
 		for (;;) {
 			if (!depth) {
 				if (pos != len) {
-					seterr(e, "%zu trailing bytes after the CBOR item",
+					tdxq_seterr(e, "%zu trailing bytes after the CBOR item",
 					       len - pos);
 					return TDXQ_MALFORMED;
 				}
@@ -368,7 +333,7 @@ static enum tdxq_status load(const uint8_t *buf, size_t len, const char *what,
 	s = wf_walk(buf, len, &fixed, e);
 	if (s) {
 		free(fixed.buf);
-		prefix_err(e, what);
+		tdxq_prefix_err(e, what);
 		return s;
 	}
 	if (fixed.buf) {
@@ -379,16 +344,16 @@ static enum tdxq_status load(const uint8_t *buf, size_t len, const char *what,
 	s = TDXQ_OK;
 	if (!*out) {
 		if (res.error.code == CBOR_ERR_MEMERROR) {
-			seterr(e, "%s: out of memory", what);
+			tdxq_seterr(e, "%s: out of memory", what);
 			s = TDXQ_USAGE;
 		} else {
-			seterr(e, "%s: CBOR decoding failed at byte %zu", what,
+			tdxq_seterr(e, "%s: CBOR decoding failed at byte %zu", what,
 			       res.error.position);
 			s = TDXQ_MALFORMED;
 		}
 	} else if (res.read != len) {
 		cbor_decref(out);
-		seterr(e, "%s: trailing bytes", what);
+		tdxq_seterr(e, "%s: trailing bytes", what);
 		s = TDXQ_MALFORMED;
 	}
 	free(fixed.buf);
@@ -517,16 +482,16 @@ static enum tdxq_status check_protected(struct tdxq_quote *q,
 		return s;
 	s = TDXQ_MALFORMED;
 	if (!cbor_isa_map(m) || cbor_map_size(m) != 1) {
-		seterr(e, "protected header is not a map with one entry");
+		tdxq_seterr(e, "protected header is not a map with one entry");
 		goto out;
 	}
 	p = cbor_map_handle(m);
 	if (!key_is_int(p[0].key, 1)) {
-		seterr(e, "protected header has a parameter other than alg (1)");
+		tdxq_seterr(e, "protected header has a parameter other than alg (1)");
 		goto out;
 	}
 	if (get_int(p[0].value, &alg) || alg != ALG_ES384) {
-		seterr(e, "protected header: alg is not ES384 (-35)");
+		tdxq_seterr(e, "protected header: alg is not ES384 (-35)");
 		goto out;
 	}
 	s = TDXQ_OK;
@@ -544,12 +509,12 @@ static enum tdxq_status parse_unprotected(struct tdxq_quote *q,
 
 	for (i = 0; i < cbor_map_size(m); i++) {
 		if (!is_int(p[i].key) && !cbor_isa_string(p[i].key)) {
-			seterr(e, "unprotected header: a key is neither an integer nor text");
+			tdxq_seterr(e, "unprotected header: a key is neither an integer nor text");
 			return TDXQ_MALFORMED;
 		}
 	}
 	if (map_count_int(m, KEY_X5BAG) + map_count_int(m, KEY_X5CHAIN) != 1) {
-		seterr(e, "the unprotected header needs exactly one x5bag (32) or x5chain (33)");
+		tdxq_seterr(e, "the unprotected header needs exactly one x5bag (32) or x5chain (33)");
 		return TDXQ_MALFORMED;
 	}
 	bag = map_int(m, KEY_X5BAG);
@@ -566,14 +531,14 @@ static enum tdxq_status parse_unprotected(struct tdxq_quote *q,
 		size_t n = cbor_array_size(v);
 
 		if (n < 1 || n > TDXQ_MAX_CERTS) {
-			seterr(e, "%s holds %zu certificates (1..%d allowed)",
+			tdxq_seterr(e, "%s holds %zu certificates (1..%d allowed)",
 			       bag ? "x5bag" : "x5chain", n, TDXQ_MAX_CERTS);
 			return TDXQ_MALFORMED;
 		}
 		for (i = 0; i < n; i++) {
 			if (!cbor_isa_bytestring(a[i]) ||
 			    !cbor_bytestring_length(a[i])) {
-				seterr(e, "%s: certificate %zu is not a non-empty byte string",
+				tdxq_seterr(e, "%s: certificate %zu is not a non-empty byte string",
 				       bag ? "x5bag" : "x5chain", i);
 				return TDXQ_MALFORMED;
 			}
@@ -585,7 +550,7 @@ static enum tdxq_status parse_unprotected(struct tdxq_quote *q,
 			q->n_certs++;
 		}
 	} else {
-		seterr(e, "%s is neither a byte string nor an array",
+		tdxq_seterr(e, "%s is neither a byte string nor an array",
 		       bag ? "x5bag" : "x5chain");
 		return TDXQ_MALFORMED;
 	}
@@ -600,7 +565,7 @@ static enum tdxq_status parse_unprotected(struct tdxq_quote *q,
 			snprintf(tmp, sizeof(tmp), "%" PRIu64, cbor_get_int(v));
 			q->content_type = strdup(tmp);
 		} else {
-			seterr(e, "content type (3) is neither text nor an unsigned integer");
+			tdxq_seterr(e, "content type (3) is neither text nor an unsigned integer");
 			return TDXQ_MALFORMED;
 		}
 		if (!q->content_type)
@@ -609,7 +574,7 @@ static enum tdxq_status parse_unprotected(struct tdxq_quote *q,
 	v = map_int(m, KEY_KID);
 	if (v) {
 		if (!cbor_isa_bytestring(v)) {
-			seterr(e, "kid (4) is not a byte string");
+			tdxq_seterr(e, "kid (4) is not a byte string");
 			return TDXQ_MALFORMED;
 		}
 		q->kid = dup_bstr(v, &q->kid_len);
@@ -618,7 +583,7 @@ static enum tdxq_status parse_unprotected(struct tdxq_quote *q,
 	}
 	return TDXQ_OK;
 nomem:
-	seterr(e, "out of memory");
+	tdxq_seterr(e, "out of memory");
 	return TDXQ_USAGE;
 }
 
@@ -631,7 +596,7 @@ enum tdxq_status tdxq_parse(const uint8_t *buf, size_t len,
 
 	*out = NULL;
 	if (!len || len > TDXQ_MAX_QUOTE_SIZE) {
-		seterr(e, "quote size %zu is outside 1..%u bytes", len,
+		tdxq_seterr(e, "quote size %zu is outside 1..%u bytes", len,
 		       TDXQ_MAX_QUOTE_SIZE);
 		return TDXQ_MALFORMED;
 	}
@@ -640,23 +605,23 @@ enum tdxq_status tdxq_parse(const uint8_t *buf, size_t len,
 		return s;
 	s = TDXQ_MALFORMED;
 	if (!cbor_isa_tag(root) || cbor_tag_value(root) != TAG_CWT) {
-		seterr(e, "not a CWT: tag 61 missing");
+		tdxq_seterr(e, "not a CWT: tag 61 missing");
 		goto fail;
 	}
 	t = tag_inner(root);
 	if (!cbor_isa_tag(t) || cbor_tag_value(t) != TAG_SIGN1) {
-		seterr(e, "not a COSE_Sign1: tag 18 missing inside tag 61");
+		tdxq_seterr(e, "not a COSE_Sign1: tag 18 missing inside tag 61");
 		goto fail;
 	}
 	t = tag_inner(t);
 	if (!cbor_isa_array(t) || cbor_array_size(t) != 4) {
-		seterr(e, "COSE_Sign1 is not an array of 4 elements");
+		tdxq_seterr(e, "COSE_Sign1 is not an array of 4 elements");
 		goto fail;
 	}
 	a = cbor_array_handle(t);
 	if (!cbor_isa_bytestring(a[0]) || !cbor_isa_map(a[1]) ||
 	    !cbor_isa_bytestring(a[2]) || !cbor_isa_bytestring(a[3])) {
-		seterr(e, "COSE_Sign1 is not [bstr, map, bstr, bstr]");
+		tdxq_seterr(e, "COSE_Sign1 is not [bstr, map, bstr, bstr]");
 		goto fail;
 	}
 	q = calloc(1, sizeof(*q));
@@ -674,7 +639,7 @@ enum tdxq_status tdxq_parse(const uint8_t *buf, size_t len,
 		goto fail;
 	s = TDXQ_MALFORMED;
 	if (cbor_bytestring_length(a[3]) != TDXQ_SIG_SIZE) {
-		seterr(e, "signature is %zu bytes, not %d",
+		tdxq_seterr(e, "signature is %zu bytes, not %d",
 		       cbor_bytestring_length(a[3]), TDXQ_SIG_SIZE);
 		goto fail;
 	}
@@ -683,7 +648,7 @@ enum tdxq_status tdxq_parse(const uint8_t *buf, size_t len,
 	*out = q;
 	return TDXQ_OK;
 nomem:
-	seterr(e, "out of memory");
+	tdxq_seterr(e, "out of memory");
 	s = TDXQ_USAGE;
 fail:
 	tdxq_quote_free(q);
@@ -769,11 +734,11 @@ static enum tdxq_status parse_value(struct tdxq_value *v, int64_t k,
 		goto nomem;
 	return TDXQ_OK;
 bad:
-	seterr(e, "%s: value %" PRId64 " (%s) has the wrong type", where, k,
+	tdxq_seterr(e, "%s: value %" PRId64 " (%s) has the wrong type", where, k,
 	       tdxq_value_name(0, k));
 	return TDXQ_MALFORMED;
 nomem:
-	seterr(e, "out of memory");
+	tdxq_seterr(e, "out of memory");
 	return TDXQ_USAGE;
 }
 
@@ -789,7 +754,7 @@ static enum tdxq_status parse_evidence(struct tdxq_evidence *ev,
 	if (!tagged || !cbor_isa_tag(tagged) ||
 	    cbor_tag_value(tagged) != TAG_CE ||
 	    !cbor_isa_bytestring(tag_inner(tagged))) {
-		seterr(e, "%s: missing or not a tag-571 byte string", where);
+		tdxq_seterr(e, "%s: missing or not a tag-571 byte string", where);
 		return TDXQ_MALFORMED;
 	}
 	x = tag_inner(tagged);
@@ -816,14 +781,14 @@ static enum tdxq_status parse_evidence(struct tdxq_evidence *ev,
 	n = cbor_map_size(vals);
 	for (i = 0; i < n; i++) {
 		if (!is_int(p[i].key)) {
-			seterr(e, "%s: a measurement value key is not an integer",
+			tdxq_seterr(e, "%s: a measurement value key is not an integer",
 			       where);
 			goto out;
 		}
 	}
 	ev->v = calloc(16, sizeof(*ev->v));
 	if (!ev->v) {
-		seterr(e, "out of memory");
+		tdxq_seterr(e, "out of memory");
 		s = TDXQ_USAGE;
 		goto out;
 	}
@@ -850,7 +815,7 @@ static enum tdxq_status parse_evidence(struct tdxq_evidence *ev,
 	s = TDXQ_OK;
 	goto out;
 shape:
-	seterr(e, "%s: not concise evidence of the shape {0: {0: [[env, [{1: values}]]]}}",
+	tdxq_seterr(e, "%s: not concise evidence of the shape {0: {0: [[env, [{1: values}]]]}}",
 	       where);
 out:
 	if (s)
@@ -903,7 +868,7 @@ static enum tdxq_status parse_submods(struct tdxq_quote *q, cbor_item_t *m,
 
 	for (i = 0; i < n; i++) {
 		if (!cbor_isa_string(p[i].key)) {
-			seterr(e, "submods (-11): a key is not text");
+			tdxq_seterr(e, "submods (-11): a key is not text");
 			return TDXQ_MALFORMED;
 		}
 	}
@@ -916,7 +881,7 @@ static enum tdxq_status parse_submods(struct tdxq_quote *q, cbor_item_t *m,
 		if (!id)
 			continue;
 		if (!cbor_isa_map(p[i].value)) {
-			seterr(e, "submodule %s is not a map",
+			tdxq_seterr(e, "submodule %s is not a map",
 			       tdxq_submod_name(id));
 			return TDXQ_MALFORMED;
 		}
@@ -948,7 +913,7 @@ static enum tdxq_status parse_submods(struct tdxq_quote *q, cbor_item_t *m,
 			have_td = 1;
 	}
 	if (!have_td) {
-		seterr(e, "the TD body submodule (" OID_PREFIX "4.0) is missing");
+		tdxq_seterr(e, "the TD body submodule (" OID_PREFIX "4.0) is missing");
 		return TDXQ_MALFORMED;
 	}
 	return TDXQ_OK;
@@ -965,13 +930,13 @@ enum tdxq_status tdxq_parse_claims(struct tdxq_quote *q, struct tdxq_err *e)
 		return s;
 	s = TDXQ_MALFORMED;
 	if (!cbor_isa_map(m)) {
-		seterr(e, "payload is not a map of claims");
+		tdxq_seterr(e, "payload is not a map of claims");
 		goto out;
 	}
 	v = map_int(m, C_REPORT_DATA);
 	if (!v || !cbor_isa_bytestring(v) ||
 	    cbor_bytestring_length(v) != TDXQ_REPORT_DATA_SIZE) {
-		seterr(e, "report_data (-212) is missing or not a %d-byte string",
+		tdxq_seterr(e, "report_data (-212) is missing or not a %d-byte string",
 		       TDXQ_REPORT_DATA_SIZE);
 		goto out;
 	}
@@ -980,7 +945,7 @@ enum tdxq_status tdxq_parse_claims(struct tdxq_quote *q, struct tdxq_err *e)
 	q->have_report_data = 1;
 	v = map_int(m, C_SUBMODS);
 	if (!v || !cbor_isa_map(v)) {
-		seterr(e, "submods (-11) is missing or not a map");
+		tdxq_seterr(e, "submods (-11) is missing or not a map");
 		goto out;
 	}
 	s = parse_submods(q, v, e);
@@ -989,7 +954,7 @@ enum tdxq_status tdxq_parse_claims(struct tdxq_quote *q, struct tdxq_err *e)
 	s = TDXQ_MALFORMED;
 	v = map_int(m, C_ISS);
 	if (v && !cbor_isa_string(v)) {
-		seterr(e, "iss (1) is not text");
+		tdxq_seterr(e, "iss (1) is not text");
 		goto out;
 	}
 	if (v) {
@@ -999,7 +964,7 @@ enum tdxq_status tdxq_parse_claims(struct tdxq_quote *q, struct tdxq_err *e)
 	}
 	v = map_int(m, C_SUB);
 	if (v && !cbor_isa_string(v)) {
-		seterr(e, "sub (2) is not text");
+		tdxq_seterr(e, "sub (2) is not text");
 		goto out;
 	}
 	if (v) {
@@ -1009,7 +974,7 @@ enum tdxq_status tdxq_parse_claims(struct tdxq_quote *q, struct tdxq_err *e)
 	}
 	v = map_int(m, C_PROFILE);
 	if (v && !cbor_isa_bytestring(v)) {
-		seterr(e, "eat_profile (265) is not a byte string");
+		tdxq_seterr(e, "eat_profile (265) is not a byte string");
 		goto out;
 	}
 	if (v) {
@@ -1021,7 +986,7 @@ enum tdxq_status tdxq_parse_claims(struct tdxq_quote *q, struct tdxq_err *e)
 	s = TDXQ_OK;
 	goto out;
 nomem:
-	seterr(e, "out of memory");
+	tdxq_seterr(e, "out of memory");
 	s = TDXQ_USAGE;
 out:
 	cbor_decref(&m);

@@ -190,6 +190,10 @@ enum tdxq_status tdxq_verify(const uint8_t *buf, size_t len,
 
 /* ---- small helpers ------------------------------------------------------ */
 
+/* One-line RFC 2253 text of an OpenSSL X509_NAME (truncated to cap). */
+struct X509_name_st;
+void tdxq_name_text(const struct X509_name_st *n, char *out, size_t cap);
+
 /* Reads a whole file (max bytes; "-" is stdin).  0 or -errno. */
 int tdxq_read_file(const char *path, size_t max, uint8_t **buf, size_t *len);
 /* Lower-case hex of len bytes into out (2 * len + 1 bytes). */

@@ -3,6 +3,8 @@
  * libtdxquote: small helpers (status names, hex, whole-file reads).
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -11,6 +13,38 @@
 #include <unistd.h>
 
 #include "tdxq.h"
+#include "internal.h"
+
+void tdxq_seterr(struct tdxq_err *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!e)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+}
+
+void tdxq_prefix_err(struct tdxq_err *e, const char *pfx)
+{
+	size_t pl, ml, cap;
+
+	if (!e)
+		return;
+	pl = strlen(pfx);
+	ml = strlen(e->msg);
+	cap = sizeof(e->msg) - 1;
+	if (pl + 2 >= cap)
+		return;
+	if (ml > cap - pl - 2)
+		ml = cap - pl - 2;
+	memmove(e->msg + pl + 2, e->msg, ml);
+	memcpy(e->msg, pfx, pl);
+	e->msg[pl] = ':';
+	e->msg[pl + 1] = ' ';
+	e->msg[pl + 2 + ml] = '\0';
+}
 
 const char *tdxq_status_name(enum tdxq_status s)
 {

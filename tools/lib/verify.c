@@ -12,7 +12,6 @@
 #include <dirent.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,45 +27,11 @@
 #include <openssl/x509v3.h>
 
 #include "tdxq.h"
+#include "internal.h"
 
 #define MAX_ROOT_FILE	(4u << 20)
 #define MAX_POLICY_FILE	(1u << 20)
 #define MAX_EXPECTED	4096		/* bytes of one expected value */
-
-static void seterr(struct tdxq_err *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void seterr(struct tdxq_err *e, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!e)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-	va_end(ap);
-}
-
-/* Puts "pfx: " before the message in e (truncating its end). */
-static void prefix_err(struct tdxq_err *e, const char *pfx)
-{
-	size_t pl, ml, cap;
-
-	if (!e)
-		return;
-	pl = strlen(pfx);
-	ml = strlen(e->msg);
-	cap = sizeof(e->msg) - 1;
-	if (pl + 2 >= cap)
-		return;
-	if (ml > cap - pl - 2)
-		ml = cap - pl - 2;
-	memmove(e->msg + pl + 2, e->msg, ml);
-	memcpy(e->msg, pfx, pl);
-	e->msg[pl] = ':';
-	e->msg[pl + 1] = ' ';
-	e->msg[pl + 2 + ml] = '\0';
-}
 
 /* ---- trust anchors ------------------------------------------------------ */
 
@@ -224,12 +189,12 @@ enum tdxq_status tdxq_trust_add_file(struct tdxq_trust *t, const char *path,
 
 	rc = tdxq_read_file(path, MAX_ROOT_FILE, &buf, &len);
 	if (rc) {
-		seterr(e, "root %s: %s", path, strerror(-rc));
+		tdxq_seterr(e, "root %s: %s", path, strerror(-rc));
 		return TDXQ_USAGE;
 	}
 	bio = BIO_new_mem_buf(buf, (int)len);
 	if (!bio) {
-		seterr(e, "root %s: out of memory", path);
+		tdxq_seterr(e, "root %s: out of memory", path);
 		goto out;
 	}
 	for (;;) {
@@ -244,7 +209,7 @@ enum tdxq_status tdxq_trust_add_file(struct tdxq_trust *t, const char *path,
 			    ERR_GET_REASON(err) == PEM_R_NO_START_LINE)
 				break;	/* no more PEM blocks */
 			if (memmem(buf, len, "-----BEGIN", 10)) {
-				seterr(e, "root %s: a PEM block is damaged",
+				tdxq_seterr(e, "root %s: a PEM block is damaged",
 				       path);
 				goto out;
 			}
@@ -262,7 +227,7 @@ enum tdxq_status tdxq_trust_add_file(struct tdxq_trust *t, const char *path,
 		OPENSSL_free(hdr);
 		OPENSSL_free(data);
 		if (rc) {
-			seterr(e, "root %s: certificate %zu: %s", path,
+			tdxq_seterr(e, "root %s: certificate %zu: %s", path,
 			       added + 1, rc == -ENOMEM ? "out of memory" :
 			       "not a DER X.509 certificate");
 			goto out;
@@ -272,7 +237,7 @@ enum tdxq_status tdxq_trust_add_file(struct tdxq_trust *t, const char *path,
 	if (!added) {
 		rc = trust_push(t, buf, len);
 		if (rc) {
-			seterr(e, "root %s: %s", path, rc == -ENOMEM ?
+			tdxq_seterr(e, "root %s: %s", path, rc == -ENOMEM ?
 			       "out of memory" :
 			       "neither PEM certificates nor one DER certificate");
 			goto out;
@@ -304,7 +269,7 @@ enum tdxq_status tdxq_trust_add_dir(struct tdxq_trust *t, const char *dir,
 	if (!d) {
 		if (errno == ENOENT)
 			return TDXQ_OK;
-		seterr(e, "roots directory %s: %s", dir, strerror(errno));
+		tdxq_seterr(e, "roots directory %s: %s", dir, strerror(errno));
 		return TDXQ_USAGE;
 	}
 	while ((de = readdir(d))) {
@@ -329,7 +294,7 @@ enum tdxq_status tdxq_trust_add_dir(struct tdxq_trust *t, const char *dir,
 		s = tdxq_trust_add_file(t, names[i], e);
 	goto out;
 nomem:
-	seterr(e, "out of memory");
+	tdxq_seterr(e, "out of memory");
 	s = TDXQ_USAGE;
 out:
 	closedir(d);
@@ -396,26 +361,26 @@ enum tdxq_status tdxq_policy_set(struct tdxq_policy *p, const char *name,
 		if (!strcmp(pol_names[i].name, name))
 			break;
 	if (i == N_POL) {
-		seterr(e, "unknown expected value '%.64s'", name);
+		tdxq_seterr(e, "unknown expected value '%.64s'", name);
 		return TDXQ_USAGE;
 	}
 	if (p->set[i]) {
-		seterr(e, "%s given twice", name);
+		tdxq_seterr(e, "%s given twice", name);
 		return TDXQ_USAGE;
 	}
 	if (n / 2 > MAX_EXPECTED) {
-		seterr(e, "%s: value longer than %d bytes", name,
+		tdxq_seterr(e, "%s: value longer than %d bytes", name,
 		       MAX_EXPECTED);
 		return TDXQ_USAGE;
 	}
 	v = malloc(n / 2 + 1);
 	if (!v) {
-		seterr(e, "out of memory");
+		tdxq_seterr(e, "out of memory");
 		return TDXQ_USAGE;
 	}
 	if (tdxq_unhex(hex, v, n / 2) < 0) {
 		free(v);
-		seterr(e, "%s: not an even number of hex digits", name);
+		tdxq_seterr(e, "%s: not an even number of hex digits", name);
 		return TDXQ_USAGE;
 	}
 	p->val[i] = v;
@@ -453,13 +418,13 @@ enum tdxq_status tdxq_policy_load(struct tdxq_policy *p, const char *path,
 
 	rc = tdxq_read_file(path, MAX_POLICY_FILE, &buf, &len);
 	if (rc) {
-		seterr(e, "policy %s: %s", path, strerror(-rc));
+		tdxq_seterr(e, "policy %s: %s", path, strerror(-rc));
 		return TDXQ_USAGE;
 	}
 	text = malloc(len + 1);
 	if (!text) {
 		free(buf);
-		seterr(e, "out of memory");
+		tdxq_seterr(e, "out of memory");
 		return TDXQ_USAGE;
 	}
 	if (len)
@@ -467,7 +432,7 @@ enum tdxq_status tdxq_policy_load(struct tdxq_policy *p, const char *path,
 	text[len] = '\0';
 	free(buf);
 	if (strlen(text) != len) {
-		seterr(e, "policy %s: not a text file", path);
+		tdxq_seterr(e, "policy %s: not a text file", path);
 		free(text);
 		return TDXQ_USAGE;
 	}
@@ -486,7 +451,7 @@ enum tdxq_status tdxq_policy_load(struct tdxq_policy *p, const char *path,
 			continue;
 		eq = strchr(line, '=');
 		if (!eq) {
-			seterr(e, "policy %s:%u: not 'name = hex'", path,
+			tdxq_seterr(e, "policy %s:%u: not 'name = hex'", path,
 			       lineno);
 			s = TDXQ_USAGE;
 			break;
@@ -500,7 +465,7 @@ enum tdxq_status tdxq_policy_load(struct tdxq_policy *p, const char *path,
 
 			snprintf(pfx, sizeof(pfx), "policy %.100s:%u", path,
 				 lineno);
-			prefix_err(e, pfx);
+			tdxq_prefix_err(e, pfx);
 		}
 	}
 	free(text);
@@ -551,7 +516,7 @@ static int name_eq(const X509_NAME *a, const X509_NAME *b)
 	return la == lb && !memcmp(da, db, la);
 }
 
-static void name_text(const X509_NAME *n, char *out, size_t cap)
+void tdxq_name_text(const X509_NAME *n, char *out, size_t cap)
 {
 	BIO *b = BIO_new(BIO_s_mem());
 	char *p;
@@ -614,8 +579,8 @@ static void chain_info(struct tdxq_chain_info *ci, X509 *x,
 	BASIC_CONSTRAINTS *bc;
 
 	memset(ci, 0, sizeof(*ci));
-	name_text(X509_get_subject_name(x), ci->subject, sizeof(ci->subject));
-	name_text(X509_get_issuer_name(x), ci->issuer, sizeof(ci->issuer));
+	tdxq_name_text(X509_get_subject_name(x), ci->subject, sizeof(ci->subject));
+	tdxq_name_text(X509_get_issuer_name(x), ci->issuer, sizeof(ci->issuer));
 	ci->not_before = asn1_time_t(X509_get0_notBefore(x));
 	ci->not_after = asn1_time_t(X509_get0_notAfter(x));
 	if (get_ext(x, NID_basic_constraints, (void **)&bc) > 0) {
@@ -634,29 +599,29 @@ static enum tdxq_status cert_basics(X509 *x, time_t now, const char *what,
 	int c1, c2;
 
 	if (X509_get_version(x) != X509_VERSION_3) {
-		seterr(e, "%s is not an X.509 v3 certificate", what);
+		tdxq_seterr(e, "%s is not an X.509 v3 certificate", what);
 		return TDXQ_UNTRUSTED;
 	}
 	if (X509_get_signature_nid(x) != NID_ecdsa_with_SHA384) {
-		seterr(e, "%s is not signed with ecdsa-with-SHA384", what);
+		tdxq_seterr(e, "%s is not signed with ecdsa-with-SHA384", what);
 		return TDXQ_UNTRUSTED;
 	}
 	if (!is_p384(x)) {
-		seterr(e, "%s has no EC P-384 public key", what);
+		tdxq_seterr(e, "%s has no EC P-384 public key", what);
 		return TDXQ_UNTRUSTED;
 	}
 	c1 = nb ? ASN1_TIME_cmp_time_t(nb, now) : -2;
 	c2 = na ? ASN1_TIME_cmp_time_t(na, now) : -2;
 	if (c1 == -2 || c2 == -2) {
-		seterr(e, "%s has an unreadable validity period", what);
+		tdxq_seterr(e, "%s has an unreadable validity period", what);
 		return TDXQ_UNTRUSTED;
 	}
 	if (c1 > 0) {
-		seterr(e, "%s is not yet valid", what);
+		tdxq_seterr(e, "%s is not yet valid", what);
 		return TDXQ_UNTRUSTED;
 	}
 	if (c2 < 0) {
-		seterr(e, "%s has expired", what);
+		tdxq_seterr(e, "%s has expired", what);
 		return TDXQ_UNTRUSTED;
 	}
 	return TDXQ_OK;
@@ -672,23 +637,23 @@ static enum tdxq_status issuer_rules(X509 *x, long below, const char *what,
 	int64_t pl;
 
 	if (get_ext(x, NID_basic_constraints, (void **)&bc) <= 0 || !bc->ca) {
-		seterr(e, "%s issues certificates but is not a CA (basicConstraints)",
+		tdxq_seterr(e, "%s issues certificates but is not a CA (basicConstraints)",
 		       what);
 		goto out;
 	}
 	if (get_ext(x, NID_key_usage, (void **)&ku) <= 0 ||
 	    !ASN1_BIT_STRING_get_bit(ku, 5)) {
-		seterr(e, "%s issues certificates but its keyUsage lacks keyCertSign",
+		tdxq_seterr(e, "%s issues certificates but its keyUsage lacks keyCertSign",
 		       what);
 		goto out;
 	}
 	if (bc->pathlen) {
 		if (!ASN1_INTEGER_get_int64(&pl, bc->pathlen) || pl < 0) {
-			seterr(e, "%s has a bad pathLenConstraint", what);
+			tdxq_seterr(e, "%s has a bad pathLenConstraint", what);
 			goto out;
 		}
 		if (below > pl) {
-			seterr(e, "%s: pathLenConstraint %" PRId64 " exceeded (%ld intermediates below)",
+			tdxq_seterr(e, "%s: pathLenConstraint %" PRId64 " exceeded (%ld intermediates below)",
 			       what, pl, below);
 			goto out;
 		}
@@ -719,7 +684,7 @@ static enum tdxq_status ext_check(X509 *x, const char *what,
 		for (j = 0; j < i; j++) {
 			if (!OBJ_cmp(o, X509_EXTENSION_get_object(
 						X509_get_ext(x, j)))) {
-				seterr(e, "%s has an extension twice", what);
+				tdxq_seterr(e, "%s has an extension twice", what);
 				return TDXQ_UNTRUSTED;
 			}
 		}
@@ -728,13 +693,13 @@ static enum tdxq_status ext_check(X509 *x, const char *what,
 		data = X509_EXTENSION_get_data(ext);
 		if (!data || !der_ok(ASN1_STRING_get0_data(data),
 				     ASN1_STRING_length(data), 0)) {
-			seterr(e, "%s has an extension that is not DER", what);
+			tdxq_seterr(e, "%s has an extension that is not DER", what);
 			return TDXQ_UNTRUSTED;
 		}
 		d = X509V3_EXT_d2i(ext);
 		if (!d) {
 			ERR_clear_error();
-			seterr(e, "%s has an undecodable extension", what);
+			tdxq_seterr(e, "%s has an undecodable extension", what);
 			return TDXQ_UNTRUSTED;
 		}
 		if (OBJ_obj2nid(o) == NID_basic_constraints) {
@@ -748,7 +713,7 @@ static enum tdxq_status ext_check(X509 *x, const char *what,
 			     pl < 0)) {
 				BASIC_CONSTRAINTS_free(bc);
 				ERR_clear_error();
-				seterr(e, "%s has an invalid basicConstraints",
+				tdxq_seterr(e, "%s has an invalid basicConstraints",
 				       what);
 				return TDXQ_UNTRUSTED;
 			}
@@ -808,7 +773,7 @@ static enum tdxq_status leaf_rules(X509 *x, struct tdxq_err *e)
 	enum tdxq_status s = TDXQ_OK;
 
 	if (r < 0 || (r > 0 && !ASN1_BIT_STRING_get_bit(ku, 0))) {
-		seterr(e, "the leaf's keyUsage lacks digitalSignature");
+		tdxq_seterr(e, "the leaf's keyUsage lacks digitalSignature");
 		s = TDXQ_UNTRUSTED;
 	}
 	ASN1_BIT_STRING_free(ku);
@@ -865,12 +830,12 @@ static enum tdxq_status check_signature(const struct tdxq_quote *q, X509 *leaf,
 	if (EVP_DigestVerifyFinal(md, der, (size_t)dlen) == 1) {
 		s = TDXQ_OK;
 	} else {
-		seterr(e, "the COSE signature does not verify with the leaf key");
+		tdxq_seterr(e, "the COSE signature does not verify with the leaf key");
 		s = TDXQ_SIGNATURE;
 	}
 	goto out;
 nomem:
-	seterr(e, "out of memory (signature check)");
+	tdxq_seterr(e, "out of memory (signature check)");
 out:
 	ERR_clear_error();
 	EVP_MD_CTX_free(md);
@@ -917,7 +882,7 @@ static void cert_label(const struct vctx *v, size_t i, char *out, size_t cap)
 {
 	char subj[160];
 
-	name_text(X509_get_subject_name(v->x[i]), subj, sizeof(subj));
+	tdxq_name_text(X509_get_subject_name(v->x[i]), subj, sizeof(subj));
 	snprintf(out, cap, "certificate %zu (%s)", i, subj);
 }
 
@@ -930,13 +895,13 @@ static enum tdxq_status find_leaf(struct vctx *v, struct tdxq_err *e)
 		v->x[i] = der_cert(v->q->certs[i].der, v->q->certs[i].len);
 		if (!v->x[i]) {
 			ERR_clear_error();
-			seterr(e, "certificate %zu is not a DER X.509 certificate",
+			tdxq_seterr(e, "certificate %zu is not a DER X.509 certificate",
 			       i);
 			return TDXQ_UNTRUSTED;
 		}
 		v->n++;
 		if (X509_get_version(v->x[i]) != X509_VERSION_3) {
-			seterr(e, "certificate %zu is not X.509 v3", i);
+			tdxq_seterr(e, "certificate %zu is not X.509 v3", i);
 			return TDXQ_UNTRUSTED;
 		}
 	}
@@ -958,10 +923,10 @@ static enum tdxq_status find_leaf(struct vctx *v, struct tdxq_err *e)
 	}
 	if (found != 1) {
 		if (found)
-			seterr(e, "x5bag has %zu candidate leaf certificates",
+			tdxq_seterr(e, "x5bag has %zu candidate leaf certificates",
 			       found);
 		else
-			seterr(e, "x5bag has no leaf certificate");
+			tdxq_seterr(e, "x5bag has no leaf certificate");
 		return TDXQ_UNTRUSTED;
 	}
 	return TDXQ_OK;
@@ -984,7 +949,7 @@ static enum tdxq_status build_path(struct vctx *v, struct tdxq_err *e)
 			return TDXQ_OK;
 		}
 		if (v->n_path == TDXQ_MAX_CERTS) {
-			seterr(e, "the path has more than %d certificates below the root",
+			tdxq_seterr(e, "the path has more than %d certificates below the root",
 			       TDXQ_MAX_CERTS);
 			return TDXQ_UNTRUSTED;
 		}
@@ -999,7 +964,7 @@ static enum tdxq_status build_path(struct vctx *v, struct tdxq_err *e)
 		}
 		if (cand > 1) {
 			cert_label(v, cur, what, sizeof(what));
-			seterr(e, "%s has %zu possible issuers in the quote",
+			tdxq_seterr(e, "%s has %zu possible issuers in the quote",
 			       what, cand);
 			return TDXQ_UNTRUSTED;
 		}
@@ -1027,12 +992,12 @@ static enum tdxq_status build_path(struct vctx *v, struct tdxq_err *e)
 			char iname[160];
 
 			cert_label(v, cur, what, sizeof(what));
-			name_text(iss, iname, sizeof(iname));
+			tdxq_name_text(iss, iname, sizeof(iname));
 			if (self_issued(v->x[cur]))
-				seterr(e, "%s is self-signed but not a pinned root",
+				tdxq_seterr(e, "%s is self-signed but not a pinned root",
 				       what);
 			else
-				seterr(e, "%s: its issuer (%s) is neither in the quote nor a pinned root",
+				tdxq_seterr(e, "%s: its issuer (%s) is neither in the quote nor a pinned root",
 				       what, iname);
 			return TDXQ_UNTRUSTED;
 		}
@@ -1058,7 +1023,7 @@ static enum tdxq_status check_path(struct vctx *v, time_t now,
 		if (j < v->n_path) {
 			if (self_issued(v->x[i]) && !pinned_copy(v, i)) {
 				cert_label(v, i, what, sizeof(what));
-				seterr(e, "%s is self-signed but not a pinned root",
+				tdxq_seterr(e, "%s is self-signed but not a pinned root",
 				       what);
 				return TDXQ_UNTRUSTED;
 			}
@@ -1070,10 +1035,10 @@ static enum tdxq_status check_path(struct vctx *v, time_t now,
 			continue;
 		cert_label(v, i, what, sizeof(what));
 		if (self_issued(v->x[i]) && !pinned_copy(v, i))
-			seterr(e, "%s is self-signed but not a pinned root",
+			tdxq_seterr(e, "%s is self-signed but not a pinned root",
 			       what);
 		else
-			seterr(e, "%s is not on the path to the root", what);
+			tdxq_seterr(e, "%s is not on the path to the root", what);
 		return TDXQ_UNTRUSTED;
 	}
 	/* 13 */
@@ -1094,14 +1059,14 @@ static enum tdxq_status check_path(struct vctx *v, time_t now,
 		if (!cert_sig_ok(v->x[v->path[i]], c->der, c->len,
 				 X509_get0_pubkey(iss))) {
 			cert_label(v, v->path[i], what, sizeof(what));
-			seterr(e, "%s: its signature does not verify with its issuer's key",
+			tdxq_seterr(e, "%s: its signature does not verify with its issuer's key",
 			       what);
 			return TDXQ_UNTRUSTED;
 		}
 	}
 	if (!cert_sig_ok(root, v->root->der, v->root->len,
 			 X509_get0_pubkey(root))) {
-		seterr(e, "the root is not self-signed");
+		tdxq_seterr(e, "the root is not self-signed");
 		return TDXQ_UNTRUSTED;
 	}
 	/* 15 and 16: the extensions must parse */
@@ -1161,7 +1126,7 @@ enum tdxq_status tdxq_verify(const uint8_t *buf, size_t len,
 	if (e)
 		e->msg[0] = '\0';
 	if (!t || !t->n) {
-		seterr(e, "no pinned root certificate");
+		tdxq_seterr(e, "no pinned root certificate");
 		return TDXQ_USAGE;
 	}
 	if (now == (time_t)-1)
@@ -1176,7 +1141,7 @@ enum tdxq_status tdxq_verify(const uint8_t *buf, size_t len,
 	if (s)
 		goto out;
 	if (!is_p384(v.x[v.leaf])) {				/* 9 */
-		seterr(e, "the leaf's public key is not EC P-384");
+		tdxq_seterr(e, "the leaf's public key is not EC P-384");
 		s = TDXQ_UNTRUSTED;
 		goto out;
 	}
@@ -1200,7 +1165,7 @@ enum tdxq_status tdxq_verify(const uint8_t *buf, size_t len,
 		if (bad >= 0) {
 			snprintf(res->mismatch, sizeof(res->mismatch), "%s",
 				 pol_names[bad].name);
-			seterr(e, "%s differs from the expected value",
+			tdxq_seterr(e, "%s differs from the expected value",
 			       pol_names[bad].name);
 			s = TDXQ_POLICY;
 			goto out;

@@ -372,27 +372,6 @@ static void asn1_time_text(const ASN1_TIME *t, char *out, size_t cap)
 	BIO_free(b);
 }
 
-static void name_text(const X509_NAME *n, char *out, size_t cap)
-{
-	BIO *b = BIO_new(BIO_s_mem());
-	char *p;
-	long l;
-
-	out[0] = '\0';
-	if (!b)
-		return;
-	if (X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253) >= 0) {
-		l = BIO_get_mem_data(b, &p);
-		if (l > 0) {
-			if ((size_t)l >= cap)
-				l = (long)cap - 1;
-			memcpy(out, p, (size_t)l);
-			out[l] = '\0';
-		}
-	}
-	BIO_free(b);
-}
-
 struct cert_txt {
 	int ok;
 	char subject[512], issuer[512], nb[64], na[64];
@@ -414,8 +393,8 @@ static void cert_text(const struct tdxq_cert *c, struct cert_txt *ct)
 		return;
 	}
 	ct->ok = 1;
-	name_text(X509_get_subject_name(x), ct->subject, sizeof(ct->subject));
-	name_text(X509_get_issuer_name(x), ct->issuer, sizeof(ct->issuer));
+	tdxq_name_text(X509_get_subject_name(x), ct->subject, sizeof(ct->subject));
+	tdxq_name_text(X509_get_issuer_name(x), ct->issuer, sizeof(ct->issuer));
 	asn1_time_text(X509_get0_notBefore(x), ct->nb, sizeof(ct->nb));
 	asn1_time_text(X509_get0_notAfter(x), ct->na, sizeof(ct->na));
 	bc = X509_get_ext_d2i(x, NID_basic_constraints, NULL, NULL);

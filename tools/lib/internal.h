@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libtdxquote's internal helpers, shared by its source files; not part of
+ * the API in tdxq.h.
+ */
+#ifndef TDXQ_INTERNAL_H
+#define TDXQ_INTERNAL_H
+
+#include "tdxq.h"
+
+/* printf into e->msg (e may be NULL). */
+void tdxq_seterr(struct tdxq_err *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Puts "pfx: " before the message in e (truncating its end). */
+void tdxq_prefix_err(struct tdxq_err *e, const char *pfx);
+
+#endif /* TDXQ_INTERNAL_H */
