@@ -68,6 +68,38 @@ t_send_quote() {
 	done
 }
 
+# t_tap PREFIX PROG ARGS...: run a test program (quote_test, qgs_client)
+# that prints "ok NAME", "not ok NAME # WHY" and "# figure" lines; relay
+# its results as PREFIX/NAME and its figures to the host.  A run that fails
+# without saying why (a crash) fails PREFIX/exit.  Returns PROG's status.
+t_tap() {
+	local p=$1 prog=$2 out=/tmp/t_tap.out err=/tmp/t_tap.err line rc n=0 fails=0
+	shift 2
+	"$prog" "$@" >"$out" 2>"$err"
+	rc=$?
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "*) t_ok "$p/${line#ok }"; n=$((n + 1)) ;;
+		"not ok "*)
+			line=${line#not ok }
+			case "$line" in
+			*" # "*) t_fail "$p/${line%% # *}" "${line#* # } $(head -3 "$err" | tr '\n' ' ')" ;;
+			*) t_fail "$p/$line" "failed: $(head -3 "$err" | tr '\n' ' ')" ;;
+			esac
+			n=$((n + 1))
+			fails=1
+			;;
+		"# "*) echo "$line" >"$TDX_RESULT"; echo "[test] $line" ;;
+		esac
+	done <"$out"
+	if [ $rc != 0 ] && [ $fails = 0 ]; then
+		t_fail "$p/exit" "$prog $1 exited $rc after $n results: $(tail -2 "$err" | tr '\n' ' ')"
+	elif [ $n = 0 ]; then
+		t_fail "$p/exit" "$prog $1 printed no result"
+	fi
+	return $rc
+}
+
 # --- the simulator (tdx_ext_sim) and its test driver (tdx_ext_simtest) ------
 SIM_DBG=/sys/kernel/debug/tdx_ext_sim
 ST_DBG=/sys/kernel/debug/tdx_ext_simtest

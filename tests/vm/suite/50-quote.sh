@@ -32,33 +32,7 @@ stamp() { echo "[test] quote: $1 at $(cut -d' ' -f1 /proc/uptime) s"; }
 # qt PREFIX ARGS...: run quote_test ARGS; relay its "ok NAME" and
 # "not ok NAME # WHY" lines as PREFIX/NAME, its "# ..." lines as figures.
 # A run that fails without saying why (a crash) fails PREFIX/exit.
-qt() {
-	local p=$1 out=/tmp/qt.out err=/tmp/qt.err line rc n=0 fails=0
-	shift
-	"$QT" "$@" >"$out" 2>"$err"
-	rc=$?
-	while IFS= read -r line; do
-		case "$line" in
-		"ok "*) t_ok "$p/${line#ok }"; n=$((n + 1)) ;;
-		"not ok "*)
-			line=${line#not ok }
-			case "$line" in
-			*" # "*) t_fail "$p/${line%% # *}" "${line#* # }" ;;
-			*) t_fail "$p/$line" "failed" ;;
-			esac
-			n=$((n + 1))
-			fails=1
-			;;
-		"# "*) echo "$line" >"$TDX_RESULT"; echo "[test] $line" ;;
-		esac
-	done <"$out"
-	if [ $rc != 0 ] && [ $fails = 0 ]; then
-		t_fail "$p/exit" "quote_test $1 exited $rc after $n results: $(tail -2 "$err" | tr '\n' ' ')"
-	elif [ $n = 0 ]; then
-		t_fail "$p/exit" "quote_test $1 printed no result"
-	fi
-	return $rc
-}
+qt() { local p=$1; shift; t_tap "$p" "$QT" "$@"; }
 
 # drv NAME [PARAM=VALUE]...: load the driver on the simulator, quoting ready
 drv() {

@@ -37,30 +37,7 @@ stamp() { echo "[test] qgsd: $1 at $(cut -d' ' -f1 /proc/uptime) s"; }
 # qc NAME ARGS...: run qgs_client ARGS; relay its results as NAME/...,
 # its "# " lines as figures.  A run that fails without saying why fails
 # NAME/exit.
-qc() {
-	local p=$1 out=/tmp/qc.out err=/tmp/qc.err line rc n=0 fails=0
-	shift
-	"$QC" "$@" >"$out" 2>"$err"
-	rc=$?
-	while IFS= read -r line; do
-		case "$line" in
-		"ok "*) t_ok "$p/${line#ok }"; n=$((n + 1)) ;;
-		"not ok "*)
-			line=${line#not ok }
-			t_fail "$p/${line%% # *}" "${line#* # } $(head -3 "$err" | tr '\n' ' ')"
-			n=$((n + 1))
-			fails=1
-			;;
-		"# "*) echo "$line" >"$TDX_RESULT"; echo "[test] $line" ;;
-		esac
-	done <"$out"
-	if [ $rc != 0 ] && [ $fails = 0 ]; then
-		t_fail "$p/exit" "qgs_client $* exited $rc: $(tail -2 "$err" | tr '\n' ' ')"
-	elif [ $n = 0 ]; then
-		t_fail "$p/exit" "qgs_client printed no result"
-	fi
-	return $rc
-}
+qc() { local p=$1; shift; t_tap "$p" "$QC" "$@"; }
 
 # wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
 wait_for() {
