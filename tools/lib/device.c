@@ -104,8 +104,6 @@ out:
 int tdxq_sysfs_read(const char *name, char *buf, size_t len)
 {
 	char path[256];
-	ssize_t n;
-	int fd, err;
 
 	if (!len)
 		return -EINVAL;
@@ -113,17 +111,5 @@ int tdxq_sysfs_read(const char *name, char *buf, size_t len)
 	if (snprintf(path, sizeof(path), "%s/%s", TDXQ_SYSFS_DIR, name) >=
 	    (int)sizeof(path))
 		return -ENAMETOOLONG;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	do {
-		n = read(fd, buf, len - 1);
-	} while (n < 0 && errno == EINTR);
-	err = errno;
-	close(fd);
-	if (n < 0)
-		return -err;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
+	return tdxq_read_line(path, buf, len);
 }

@@ -143,32 +143,11 @@ static int wf_emit(struct wf_out *o, const uint8_t *in, size_t done,
 /* Strict UTF-8 (no overlong forms, surrogates, or code points > 0x10ffff). */
 static int utf8_ok(const uint8_t *p, size_t n)
 {
-	size_t i = 0, l, k;
+	size_t i = 0, l;
 
 	while (i < n) {
-		uint8_t c = p[i];
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			l = 2;
-		else if (c >= 0xe0 && c <= 0xef)
-			l = 3;
-		else if (c >= 0xf0 && c <= 0xf4)
-			l = 4;
-		else
-			return 0;
-		if (i + l > n)
-			return 0;
-		for (k = 1; k < l; k++)
-			if ((p[i + k] & 0xc0) != 0x80)
-				return 0;
-		if ((c == 0xe0 && p[i + 1] < 0xa0) ||
-		    (c == 0xed && p[i + 1] >= 0xa0) ||
-		    (c == 0xf0 && p[i + 1] < 0x90) ||
-		    (c == 0xf4 && p[i + 1] >= 0x90))
+		l = tdxq_utf8_seq(p + i, n - i);
+		if (!l)
 			return 0;
 		i += l;
 	}

@@ -196,6 +196,15 @@ void tdxq_name_text(const struct X509_name_st *n, char *out, size_t cap);
 
 /* Reads a whole file (max bytes; "-" is stdin).  0 or -errno. */
 int tdxq_read_file(const char *path, size_t max, uint8_t **buf, size_t *len);
+/*
+ * Length (1..4) of the strict UTF-8 sequence (no overlong forms,
+ * surrogates, or code points above 0x10ffff) at p, n bytes available;
+ * 0 when there is none.
+ */
+size_t tdxq_utf8_seq(const uint8_t *p, size_t n);
+/* The first line of a small text file (sysfs), without its newline, into
+ * buf (len bytes, NUL-terminated): 0 or -errno. */
+int tdxq_read_line(const char *path, char *buf, size_t len);
 /* Lower-case hex of len bytes into out (2 * len + 1 bytes). */
 void tdxq_hex(const uint8_t *b, size_t len, char *out);
 /* Parses even-length hex; returns the byte count or -1. */

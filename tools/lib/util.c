@@ -59,6 +59,58 @@ const char *tdxq_status_name(enum tdxq_status s)
 	return "unknown";
 }
 
+size_t tdxq_utf8_seq(const uint8_t *p, size_t n)
+{
+	uint8_t c;
+	size_t l, k;
+
+	if (!n)
+		return 0;
+	c = p[0];
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		l = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		l = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		l = 4;
+	else
+		return 0;
+	if (l > n)
+		return 0;
+	for (k = 1; k < l; k++)
+		if ((p[k] & 0xc0) != 0x80)
+			return 0;
+	if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0) ||
+	    (c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90))
+		return 0;
+	return l;
+}
+
+int tdxq_read_line(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd, err;
+
+	if (!len)
+		return -EINVAL;
+	buf[0] = '\0';
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	do {
+		n = read(fd, buf, len - 1);
+	} while (n < 0 && errno == EINTR);
+	err = errno;
+	close(fd);
+	if (n < 0)
+		return -err;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
 void tdxq_hex(const uint8_t *b, size_t len, char *out)
 {
 	static const char digits[] = "0123456789abcdef";

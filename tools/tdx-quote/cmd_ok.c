@@ -45,24 +45,6 @@ static void line(struct ok_state *st, const char *tag, const char *what,
 		st->n_fail++;
 }
 
-static int read_text(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
-
-	buf[0] = '\0';
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	err = errno;
-	close(fd);
-	if (n < 0)
-		return -err;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
 static int write_text(const char *path, const char *s)
 {
 	size_t len = strlen(s);
@@ -169,7 +151,7 @@ static void round_trip_sim(struct ok_state *st, int fd)
 	snprintf(buf, sizeof(buf), "mrtd=%s\n", hex);
 	rc = write_text(SIM_DIR "/td_create", buf);
 	if (!rc)
-		rc = read_text(SIM_DIR "/td_create", buf, sizeof(buf));
+		rc = tdxq_read_line(SIM_DIR "/td_create", buf, sizeof(buf));
 	if (!rc) {
 		char *end;
 
@@ -185,7 +167,7 @@ static void round_trip_sim(struct ok_state *st, int fd)
 	}
 	created = 1;
 	snprintf(path, sizeof(path), SIM_DIR "/tds/%lu/handle", id);
-	rc = read_text(path, buf, sizeof(buf));
+	rc = tdxq_read_line(path, buf, sizeof(buf));
 	if (!rc) {
 		char *end;
 
@@ -309,7 +291,7 @@ int cmd_ok(int argc, char **argv)
 	/* the module */
 	loaded = access(MOD_DIR, F_OK) == 0;
 	if (loaded) {
-		if (read_text(MOD_DIR "/version", ver, sizeof(ver)) || !ver[0])
+		if (tdxq_read_line(MOD_DIR "/version", ver, sizeof(ver)) || !ver[0])
 			snprintf(ver, sizeof(ver), "unknown version");
 		line(&st, " OK ", "module tdx_ext loaded", NULL, "%s", ver);
 	} else {

@@ -21,7 +21,7 @@ void json_strn(FILE *f, const char *s, size_t n)
 	fputc('"', f);
 	while (i < n) {
 		unsigned char c = p[i];
-		size_t l = 0, k;
+		size_t l;
 
 		if (c == '"' || c == '\\') {
 			fprintf(f, "\\%c", c);
@@ -39,21 +39,7 @@ void json_strn(FILE *f, const char *s, size_t n)
 			continue;
 		}
 		/* UTF-8: a valid sequence is copied, anything else U+FFFD */
-		if (c >= 0xc2 && c <= 0xdf)
-			l = 2;
-		else if (c >= 0xe0 && c <= 0xef)
-			l = 3;
-		else if (c >= 0xf0 && c <= 0xf4)
-			l = 4;
-		for (k = 1; l && k < l; k++)
-			if (i + k >= n || (p[i + k] & 0xc0) != 0x80)
-				l = 0;
-		if (l == 3 && ((c == 0xe0 && p[i + 1] < 0xa0) ||
-			       (c == 0xed && p[i + 1] >= 0xa0)))
-			l = 0;
-		if (l == 4 && ((c == 0xf0 && p[i + 1] < 0x90) ||
-			       (c == 0xf4 && p[i + 1] >= 0x90)))
-			l = 0;
+		l = tdxq_utf8_seq(p + i, n - i);
 		if (!l) {
 			fputs("\\ufffd", f);
 			i++;
