@@ -19,6 +19,7 @@
 #include <linux/uaccess.h>
 
 #include "sim.h"
+#include "tdx_compat.h"
 
 /* The simulated TDX module's own TCB, as reported in TEE_TCB_INFO. */
 static const u8 sim_cpusvn[TDX_REPORT_CPUSVN_SIZE] = {
