@@ -23,7 +23,7 @@
 #include <asm/cpufeature.h>
 #include <asm/processor.h>
 #include <asm/processor-flags.h>
-#include <asm/tlbflush.h>
+#include <asm/special_insns.h>
 
 #include "tdx_ext_hw.h"
 
@@ -162,8 +162,10 @@ static void tdx_ext_hw_lp_init(void *data)
 	 * VMXON and clears it after VMXOFF, which it does from a CPU hotplug
 	 * callback (held off by the caller's cpus_read_lock()) or by IPI
 	 * (held off by IRQs being off here): the check holds for the call.
+	 * The register itself, not cr4_read_shadow(): 7.x exports that to
+	 * KVM only, and CR4 of a bare-metal TDX host has no shadow to differ.
 	 */
-	vmx_off = !(cr4_read_shadow() & X86_CR4_VMXE);
+	vmx_off = !(native_read_cr4() & X86_CR4_VMXE);
 	if (!vmx_off)
 		err = host_tdx_cpu_enable();
 	if ((vmx_off || err) &&
