@@ -44,3 +44,15 @@ check() {
 		res FAIL "$name" "'$*': $(echo "$out" | tail -3 | tr '\n' ' ')"
 	fi
 }
+
+# root_kdir ROOT KVER: the build tree of KVER in the Debian root ROOT, as a
+# path on this machine.  Debian's /lib/modules/KVER/build link is absolute
+# up to 6.12 and relative on 7.x: both are meant for inside the root.
+root_kdir() {
+	local l
+	l=$(readlink "$1/lib/modules/$2/build") || return 1
+	case "$l" in
+	/*) echo "$1$l" ;;
+	*) (cd "$1/lib/modules/$2/build" && pwd -P) ;;
+	esac
+}

@@ -59,7 +59,7 @@ base_pkgs=(make gcc gcc-12 libc6-dev bc bison flex libelf-dev libssl-dev
 	   rsync cpio xz-utils zstd kmod sparse dkms qemu-system-x86
 	   busybox-static python3 openssl python3-cryptography python3-cbor2
 	   libcbor-dev clang libfuzzer-14-dev debhelper dh-dkms lintian rpm
-	   dpkg-dev fakeroot)
+	   dpkg-dev fakeroot mmdebstrap)
 [ $want_debug = 1 ] && base_pkgs+=(linux-source-6.12)
 apt_install "${base_pkgs[@]}"
 
