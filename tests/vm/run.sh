@@ -11,7 +11,19 @@
 # "CHECK ARTIFACT_DIR KERNEL_TAG" and its "PASS name" / "FAIL name: reason"
 # lines count as results of that kernel.
 #
-#   tests/vm/run.sh [options] KERNEL...     KERNEL: deb61 deb612 debug
+#   tests/vm/run.sh [options] KERNEL...
+#
+# KERNEL: deb61 deb612 (Debian 12's, installed on this machine), trixie
+# (Debian 13's 6.12), trixie-bpo (trixie-backports' 7.x), sid (unstable's
+# 7.x), each Debian's own image, and debug (tests/vm/debug-kernel.sh).  The
+# trixie and sid kernels and their headers live in Debian build roots
+# (tests/vm/debroot.sh): the modules are built there, with that Debian's
+# gcc and sparse, as a Debian 13 (or sid) host would build them.
+#
+# Every build: W=1 and C=1; no compiler or sparse warning; sparse must have
+# checked every C file; no import a kernel of the matrix would refuse
+# (tests/vm/symcheck.sh against this kernel's Module.symvers and the
+# others').
 #
 # Options:
 #   --results FILE      append "PASS name" / "FAIL name: reason" lines
@@ -28,6 +40,9 @@
 #                       .ko.zst and .ko.gz are decompressed) instead of
 #                       building them, e.g. what DKMS installed; one kernel
 #   --stream            show the guest console live (make demo)
+#   --build-only        build and check the modules, boot nothing
+#   --make-args ARGS    more make variables for the module builds (harness
+#                       self-test: CHECK=, PAHOLE=)
 #
 # Exit status: 0 all passed, 1 something failed, 2 the harness could not run.
 # Ends with "vmtest: N passed, M failed".
@@ -47,7 +62,10 @@ append_extra=
 build=1
 modules_dir=
 stream=0
+build_only=0
+make_args=()
 kernels=()
+ALL_KERNELS="deb61 deb612 trixie trixie-bpo sid debug"
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -61,13 +79,15 @@ while [ $# -gt 0 ]; do
 	--no-build) build=0 ;;
 	--modules) modules_dir=$(cd "$2" && pwd) || die_setup "no module directory $2"; shift ;;
 	--stream) stream=1 ;;
+	--build-only) build_only=1 ;;
+	--make-args) read -r -a make_args <<<"$2"; shift ;;
 	-h|--help) sed -n '3,/^$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-	deb61|deb612|debug) kernels+=("$1") ;;
-	*) die_setup "unknown argument '$1' (kernels: deb61 deb612 debug)" ;;
+	deb61|deb612|trixie|trixie-bpo|sid|debug) kernels+=("$1") ;;
+	*) die_setup "unknown argument '$1' (kernels: $ALL_KERNELS)" ;;
 	esac
 	shift
 done
-[ ${#kernels[@]} -gt 0 ] || die_setup "name at least one kernel: deb61 deb612 debug"
+[ ${#kernels[@]} -gt 0 ] || die_setup "name at least one kernel: $ALL_KERNELS"
 [ -z "$modules_dir" ] || [ ${#kernels[@]} = 1 ] ||
 	die_setup "--modules goes with one kernel, not ${#kernels[@]}"
 case "$timeout" in ''|*[!0-9]*) die_setup "--timeout needs whole seconds, not '$timeout'" ;; esac
@@ -88,8 +108,13 @@ SPLAT_RE='\]\s+not ok [0-9]+ |BUG:|WARNING:|Oops|Kernel panic|kernel BUG|UBSAN:|
 # Taint bits that are expected: O (out-of-tree, 4096) and E (unsigned, 8192).
 TAINT_OK=$((4096 | 8192))
 
-# kernel name -> KVER KDIR IMAGE MODROOT
+# kernel name -> KVER, KDIR (the build tree as make sees it), KDIR_HOST (the
+# same seen from here), IMAGE, MODROOT (for modprobe -d), KRUN (the command
+# prefix that runs make where that kernel's compiler is: nothing, or
+# debroot.sh --run SUITE).
 resolve_kernel() {
+	local envs root suite
+	KRUN=()
 	case "$1" in
 	deb61|deb612)
 		[ -f "$TDX_STATE/kernels.env" ] ||
@@ -97,22 +122,87 @@ resolve_kernel() {
 		. "$TDX_STATE/kernels.env"
 		if [ "$1" = deb61 ]; then KVER=$KVER_61; else KVER=$KVER_612; fi
 		KDIR=/lib/modules/$KVER/build
+		KDIR_HOST=$KDIR
 		IMAGE=/boot/vmlinuz-$KVER
 		MODROOT=/
 		;;
+	trixie|trixie-bpo|sid)
+		suite=${1%-bpo}
+		envs=$("$here/debroot.sh" "$suite") || exit $?
+		eval "$envs"
+		case "$1" in
+		trixie) KVER=$KVER_TRIXIE; root=$ROOT_TRIXIE ;;
+		trixie-bpo) KVER=$KVER_TRIXIE_BPO; root=$ROOT_TRIXIE ;;
+		sid) KVER=$KVER_SID; root=$ROOT_SID ;;
+		esac
+		KDIR=/lib/modules/$KVER/build
+		KDIR_HOST=$(root_kdir "$root" "$KVER")
+		IMAGE=$root/boot/vmlinuz-$KVER
+		MODROOT=$root
+		KRUN=("$here/debroot.sh" --run "$suite")
+		;;
 	debug)
-		local envs
 		envs=$("$here/debug-kernel.sh") || exit $?
 		eval "$envs"
 		KVER=$DEBUG_KVER
 		KDIR=$DEBUG_KDIR
+		KDIR_HOST=$KDIR
 		IMAGE=$DEBUG_BZIMAGE
 		MODROOT=$DEBUG_MODROOT
 		;;
 	esac
 	[ -n "$image_override" ] && IMAGE=$image_override
-	[ -f "$IMAGE" ] || die_setup "kernel image $IMAGE not found"
-	[ -e "$KDIR/Makefile" ] || die_setup "no kernel build tree at $KDIR (headers not installed?)"
+	[ $build_only = 1 ] || [ -f "$IMAGE" ] || die_setup "kernel image $IMAGE not found"
+	[ -e "$KDIR_HOST/Makefile" ] || die_setup "no kernel build tree at $KDIR_HOST (headers not installed?)"
+}
+
+# The Module.symvers of every other kernel of the matrix that is here
+# already (none is built or fetched for this): symcheck.sh --also.
+other_symvers() {
+	local f
+	for f in /lib/modules/*/build/Module.symvers \
+		 "$TDX_CACHE"/root-*/usr/src/linux-headers-*/Module.symvers \
+		 "$TDX_CACHE"/debug-*/Module.symvers; do
+		[ -f "$f" ] && [ "$f" != "$KDIR_HOST/Module.symvers" ] && echo "--also $f"
+	done
+}
+
+# kmake DIR LOG: build the modules in DIR for the kernel, W=1 and sparse,
+# with that kernel's own toolchain.
+kmake() {
+	"${KRUN[@]}" make -C "$KDIR" M="$1" W=1 C=1 "${make_args[@]}" modules >"$2" 2>&1
+}
+
+# check_build NAME DIR LOG: what every build must show: no warning (but
+# kbuild's note that the host's pahole is not the kernel's, which says
+# nothing about our code), sparse run on every C file (Debian's 7.x
+# linux-kbuild lacks scripts/checker-valid.sh, and C=1 then checks
+# nothing without a word), and no import a kernel would refuse.
+check_build() {
+	local name=$1 d=$2 log=$3 warns cc ck unchecked out
+	warns=$(grep -E 'warning:|error:' "$log" | grep -v 'pahole version differs')
+	if [ -n "$warns" ]; then
+		res FAIL "$tag/$name-W1-clean" "$(echo "$warns" | head -1) (+$(($(echo "$warns" | wc -l) - 1)) more; $log)"
+	else
+		res PASS "$tag/$name-W1-clean"
+	fi
+	cc=$(sed -n 's/^ *CC \[M\] *//p' "$log" | grep -v -E '(\.mod\.o|(^|/)\.module-common\.o)$' | sed 's/\.o$/.c/' | sort)
+	ck=$(sed -n 's/^ *CHECK *//p' "$log" | sort)
+	unchecked=$(comm -23 <(echo "$cc") <(echo "$ck") | grep .)
+	if [ -z "$cc" ]; then
+		res FAIL "$tag/$name-sparse-ran" "no C file compiled? ($log)"
+	elif [ -n "$unchecked" ]; then
+		res FAIL "$tag/$name-sparse-ran" "C=1 ran no sparse on $(echo "$unchecked" | wc -l) of $(echo "$cc" | wc -l) files, e.g. $(echo "$unchecked" | head -1) ($log)"
+	else
+		res PASS "$tag/$name-sparse-ran"
+	fi
+	# shellcheck disable=SC2046
+	if out=$("$here/symcheck.sh" --symvers "$KDIR_HOST/Module.symvers" \
+			$(other_symvers) "$d"/*.ko 2>&1); then
+		res PASS "$tag/$name-imports"
+	else
+		res FAIL "$tag/$name-imports" "$(echo "$out" | head -3 | tr '\n' '|')"
+	fi
 }
 
 build_progs() {
@@ -178,17 +268,11 @@ build_modules() {	# kname
 	rm -rf "$d"
 	mkdir -p "$d"
 	cp -a "$TDX_TOP/Kbuild" "$TDX_TOP/src" "$TDX_TOP/include" "$d/"
-	if ! make -C "$KDIR" M="$d" W=1 C=1 modules >"$log" 2>&1; then
-		res FAIL "$tag/build" "make W=1 C=1 failed: $(grep -m1 -E 'error|Error' "$log")"
+	if ! kmake "$d" "$log"; then
+		res FAIL "$tag/build" "make W=1 C=1 failed: $(grep -m1 -E 'error|Error' "$log") ($log)"
 		return 1
 	fi
-	local warns
-	warns=$(grep -E 'warning:|error:' "$log")
-	if [ -n "$warns" ]; then
-		res FAIL "$tag/build-W1-sparse-clean" "$(echo "$warns" | head -1) (+$(($(echo "$warns" | wc -l) - 1)) more; $log)"
-	else
-		res PASS "$tag/build-W1-sparse-clean"
-	fi
+	check_build build "$d" "$log"
 	return 0
 }
 
@@ -197,15 +281,15 @@ build_kunit() {
 	local d=$TDX_STATE/$1/kunit
 	[ $build = 0 ] && [ -f "$d/tdx_ext_kunit.ko" ] && return 0
 	rm -rf "$d"
-	grep -q '^CONFIG_KUNIT=y' "$KDIR/.config" 2>/dev/null || return 0
+	grep -q '^CONFIG_KUNIT=y' "$KDIR_HOST/.config" 2>/dev/null || return 0
 	mkdir -p "$d/src"
 	cp -a "$here/../kunit/." "$d/"
 	cp -a "$TDX_TOP/src/common" "$d/src/"
-	if ! make -C "$KDIR" M="$d" W=1 C=1 modules >"$d/build.log" 2>&1 ||
-			grep -qE 'warning:|error:' "$d/build.log"; then
-		res FAIL "$tag/build-kunit" "$(grep -m1 -E 'warning:|error:' "$d/build.log") ($d/build.log)"
+	if ! kmake "$d" "$d/build.log"; then
+		res FAIL "$tag/build-kunit" "$(grep -m1 -E 'error|Error' "$d/build.log") ($d/build.log)"
 		return 1
 	fi
+	check_build build-kunit "$d" "$d/build.log"
 }
 
 # tdx_ext_simtest (tests/vm/simtest), the simulator's test driver, for
@@ -217,12 +301,11 @@ build_simtest() {
 	mkdir -p "$d/src"
 	cp -a "$here/simtest/." "$d/"
 	cp -a "$TDX_TOP/src/common" "$d/src/"
-	if ! make -C "$KDIR" M="$d" W=1 C=1 modules >"$d/build.log" 2>&1 ||
-			grep -qE 'warning:|error:' "$d/build.log"; then
-		res FAIL "$tag/build-simtest" "$(grep -m1 -E 'warning:|error:' "$d/build.log") ($d/build.log)"
+	if ! kmake "$d" "$d/build.log"; then
+		res FAIL "$tag/build-simtest" "$(grep -m1 -E 'error|Error' "$d/build.log") ($d/build.log)"
 		return 1
 	fi
-	res PASS "$tag/build-simtest-W1-sparse-clean"
+	check_build build-simtest "$d" "$d/build.log"
 }
 
 build_inject() {
@@ -230,7 +313,7 @@ build_inject() {
 	rm -rf "$d"
 	mkdir -p "$d"
 	cp -a "$here/inject/." "$d/"
-	make -C "$KDIR" M="$d" modules >"$d/build.log" 2>&1 ||
+	"${KRUN[@]}" make -C "$KDIR" M="$d" modules >"$d/build.log" 2>&1 ||
 		{ tail -5 "$d/build.log" >&2; return 1; }
 }
 
@@ -513,7 +596,7 @@ boot_and_check() {	# kname
 }
 
 [ -d "$suite" ] || die_setup "no suite directory $suite"
-build_progs || die_setup "building the test programs failed"
+[ $build_only = 1 ] || build_progs || die_setup "building the test programs failed"
 for k in "${kernels[@]}"; do
 	resolve_kernel "$k"
 	tag=$prefix$k
@@ -529,7 +612,9 @@ for k in "${kernels[@]}"; do
 		esac
 		build_kunit "$k"
 		build_simtest "$k"
-		if make_initramfs "$k"; then
+		if [ $build_only = 1 ]; then
+			log "$tag: built and checked; not booted (--build-only)"
+		elif make_initramfs "$k"; then
 			boot_and_check "$k"
 		else
 			res FAIL "$tag/initramfs" "could not assemble the initramfs for $KVER"
