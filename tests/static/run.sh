@@ -34,7 +34,7 @@ if [ ! -x "$cp_dir/scripts/checkpatch.pl" ]; then
 		die_setup "could not extract checkpatch.pl from $tarball"
 fi
 
-kfiles=$(git ls-files -co --exclude-standard 'src/*.c' 'src/*.h' 'include/*.h' 'tests/vm/inject/*.c')
+kfiles=$(git ls-files -co --exclude-standard 'src/*.c' 'src/*.h' 'include/*.h' 'tests/vm/inject/*.c' 'tests/vm/plant/*.c')
 for f in $kfiles; do
 	if out=$("$cp_dir/scripts/checkpatch.pl" --no-tree --strict --terse \
 		--show-types --ignore FILE_PATH_CHANGES -f "$f" 2>&1); then
