@@ -3,14 +3,16 @@
 #
 # The whole tdx-ext test suite ("make check", and what .ci/run runs).
 #
-#   tests/run.sh [TIER...]     TIER: unit static build tools vm selftest dkms pkg
-#                            (default: all)
-#   VM_KERNELS="deb61 deb612 debug" selects the kernels of the vm and
-#   selftest tiers.
+#   tests/run.sh [TIER...]     TIER: unit static build tools vm selftest dkms
+#                            pkg deb13 (default: all)
+#   VM_KERNELS="deb61 deb612 trixie trixie-bpo debug" selects the kernels
+#   the vm and selftest tiers boot; BUILD_KERNELS="sid" the ones the build
+#   tier only builds for.
 #
 # Installs what it needs first (tests/vm/setup.sh; quick when all is there),
-# builds the debug kernel on first use (about 11 minutes, then cached in
-# /var/cache/tdx-ext), prints each tier's time and ends with the line
+# makes the Debian 13 and sid build roots (tests/vm/debroot.sh) and builds
+# the debug kernel on first use (a few minutes and about 11 minutes, then
+# cached in /var/cache/tdx-ext), prints each tier's time and ends with the line
 # "N passed, N failed".  Exit status: 0 all passed, 1 a test failed,
 # 2 the suite could not run.
 
@@ -20,17 +22,31 @@ TDX_LOG_TAG=check
 . "$here/vm/lib.sh"
 
 tiers=("$@")
-[ ${#tiers[@]} -gt 0 ] || tiers=(unit static build tools vm selftest dkms pkg)
-read -r -a kernels <<<"${VM_KERNELS:-deb61 deb612 debug}"
+ALL_TIERS="unit static build tools vm selftest dkms pkg deb13"
+[ ${#tiers[@]} -gt 0 ] || read -r -a tiers <<<"$ALL_TIERS"
+read -r -a kernels <<<"${VM_KERNELS:-deb61 deb612 trixie trixie-bpo debug}"
+read -r -a build_kernels <<<"${BUILD_KERNELS-sid}"
 for t in "${tiers[@]}"; do
-	case "$t" in
-	unit|static|build|tools|vm|selftest|dkms|pkg) ;;
-	*) die_setup "unknown tier '$t' (unit static build tools vm selftest dkms pkg)" ;;
+	case " $ALL_TIERS " in
+	*" $t "*) ;;
+	*) die_setup "unknown tier '$t' ($ALL_TIERS)" ;;
 	esac
 done
 want() { case " ${tiers[*]} " in *" $1 "*) return 0 ;; esac; return 1; }
 want_debug=0
 case " ${kernels[*]} " in *" debug "*) want_debug=1 ;; esac
+# The build roots the selected tiers need.
+roots=()
+if want vm || want selftest; then
+	case " ${kernels[*]} " in *" trixie"*) roots+=(trixie) ;; esac
+	case " ${kernels[*]} " in *" sid "*) roots+=(sid) ;; esac
+fi
+if want build; then
+	case " ${build_kernels[*]} " in *" trixie"*) roots+=(trixie) ;; esac
+	case " ${build_kernels[*]} " in *" sid "*) roots+=(sid) ;; esac
+fi
+want deb13 && roots+=(trixie)
+read -r -a roots <<<"$(printf '%s\n' "${roots[@]}" | sort -u | tr '\n' ' ')"
 
 results=$TDX_STATE/results.txt
 : >"$results"
@@ -75,7 +91,25 @@ unit_tier() {
 
 want unit && tier unit unit_tier
 want static && tier static "$here/static/run.sh" --results "$results"
-want build && tier build "$here/build/run.sh" --results "$results"
+if [ ${#roots[@]} -gt 0 ]; then
+	# Made once and cached, like the debug kernel; not a tier either.
+	t0=$(now)
+	log "=== debian-roots (${roots[*]})"
+	for r in "${roots[@]}"; do
+		"$here/vm/debroot.sh" "$r" >/dev/null ||
+			echo "FAIL debian-roots/$r: see the messages above" | tee -a "$results"
+	done
+	timings+=("$(printf '%-12s %7.1f s' debian-roots "$(elapsed "$t0")")")
+fi
+build_tier() {
+	local rc=0
+	"$here/build/run.sh" --results "$results" || rc=1
+	if [ ${#build_kernels[@]} -gt 0 ]; then
+		"$here/vm/run.sh" --build-only --results "$results" "${build_kernels[@]}" || rc=1
+	fi
+	return $rc
+}
+want build && tier build build_tier
 want tools && tier tools "$here/tools/run.sh" --results "$results"
 if [ $want_debug = 1 ] && { want vm || want selftest; }; then
 	# Built once and cached; a cache hit takes a fraction of a second.
@@ -91,6 +125,7 @@ want vm && tier vm "$here/vm/run.sh" --results "$results" "${kernels[@]}"
 want selftest && tier selftest "$here/vm/selftest.sh" --results "$results" "${kernels[@]}"
 want dkms && tier dkms "$here/dkms/run.sh" --results "$results"
 want pkg && tier pkg "$here/pkg/run.sh" --results "$results"
+want deb13 && tier deb13 "$here/pkg/debian13.sh" --results "$results"
 
 timings+=("$(printf '%-12s %7.1f s' total "$(elapsed "$t_all")")")
 npass=$(grep -c '^PASS ' "$results")
