@@ -82,6 +82,11 @@ mirrors() {
 	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 	[ -n "$codename" ] || die_setup "cannot tell this machine's Debian codename (/etc/os-release)"
 	pol=$(apt-cache policy 2>/dev/null)
+	# No package lists yet (a machine that has never run apt-get update).
+	if ! grep -q " $codename/main " <<<"$pol"; then
+		apt-get update -o DPkg::Lock::Timeout=300 >/dev/null 2>&1 || true
+		pol=$(apt-cache policy 2>/dev/null)
+	fi
 	MIRROR=${TDX_DEBIAN_MIRROR:-$(awk -v s="$codename/main" '$3 == s && $1 ~ /^[0-9]+$/ { print $2; exit }' <<<"$pol")}
 	SECURITY=${TDX_DEBIAN_SECURITY_MIRROR:-$(awk -v s="$codename-security/main" '$3 == s && $1 ~ /^[0-9]+$/ { print $2; exit }' <<<"$pol")}
 	[ -n "$MIRROR" ] ||
