@@ -152,19 +152,7 @@ if [ $installed = 1 ] && [ $vm = 1 ]; then
 	[ $vm_rc != 2 ] ||
 		res FAIL deb13/trixie-bpo/vm "tests/vm/run.sh could not run (exit 2; see above)"
 	# What was booted is what DKMS built.
-	for m in tdx_ext tdx_ext_sim; do
-		f=$(compgen -G "$dkmsdir/$m.ko*" | head -1)
-		case "$f" in
-		*.xz) dec=(xz -dc) ;;
-		*.zst) dec=(zstd -qdc) ;;
-		*) dec=(cat) ;;
-		esac
-		if [ -n "$f" ] && cmp -s <("${dec[@]}" "$f") "$TDX_STATE/trixie-bpo/mod/$m.ko"; then
-			res PASS "deb13/trixie-bpo/booted-dkms-$m"
-		else
-			res FAIL "deb13/trixie-bpo/booted-dkms-$m" "$TDX_STATE/trixie-bpo/mod/$m.ko is not DKMS's ${f:-<none>}"
-		fi
-	done
+	booted_is_dkms deb13 "$dkmsdir" trixie-bpo
 fi
 
 # --- 4. purge ---------------------------------------------------------------------

@@ -314,20 +314,7 @@ if [ $installed = 1 ] && [ $vm = 1 ]; then
 		res FAIL pkg/deb612/vm "tests/vm/run.sh could not run (exit 2; see above)"
 	fi
 	# What was booted is what DKMS built.
-	for m in tdx_ext tdx_ext_sim; do
-		f=$(compgen -G "/lib/modules/$KVER_612/updates/dkms/$m.ko*" | head -1)
-		case "$f" in
-		*.xz) dec=(xz -dc) ;;
-		*.zst) dec=(zstd -qdc) ;;
-		*.gz) dec=(gzip -dc) ;;
-		*) dec=(cat) ;;
-		esac
-		if [ -n "$f" ] && cmp -s <("${dec[@]}" "$f") "$TDX_STATE/deb612/mod/$m.ko"; then
-			res PASS "pkg/deb612/booted-dkms-$m"
-		else
-			res FAIL "pkg/deb612/booted-dkms-$m" "$TDX_STATE/deb612/mod/$m.ko is not DKMS's ${f:-<none>}"
-		fi
-	done
+	booted_is_dkms pkg "/lib/modules/$KVER_612/updates/dkms" deb612
 fi
 
 # --- 4. version bump: X.Y.Z -> X.Y.Z+1, installed over the old packages --------

@@ -56,3 +56,28 @@ root_kdir() {
 	*) (cd "$1/lib/modules/$2/build" && pwd -P) ;;
 	esac
 }
+
+# ko_cat FILE: a kernel module, decompressed when it is .ko.xz, .ko.zst or
+# .ko.gz (as DKMS and Debian install them).
+ko_cat() {
+	case "$1" in
+	*.xz) xz -dc "$1" ;;
+	*.zst) zstd -qdc "$1" ;;
+	*.gz) gzip -dc "$1" ;;
+	*) cat "$1" ;;
+	esac
+}
+
+# booted_is_dkms PREFIX DIR KERNEL: the modules tests/vm/run.sh booted for
+# KERNEL ($TDX_STATE/KERNEL/mod) are the ones DKMS installed in DIR.
+booted_is_dkms() {
+	local m f
+	for m in tdx_ext tdx_ext_sim; do
+		f=$(compgen -G "$2/$m.ko*" | head -1)
+		if [ -n "$f" ] && cmp -s <(ko_cat "$f") "$TDX_STATE/$3/mod/$m.ko"; then
+			res PASS "$1/$3/booted-dkms-$m"
+		else
+			res FAIL "$1/$3/booted-dkms-$m" "$TDX_STATE/$3/mod/$m.ko is not DKMS's ${f:-<none>}"
+		fi
+	done
+}

@@ -246,13 +246,9 @@ build_modules() {	# kname
 				 "$modules_dir/$m.ko.zst" "$modules_dir/$m.ko.gz" ''; do
 				[ -z "$f" ] || [ -f "$f" ] && break
 			done
-			case "$f" in
-			'') res FAIL "$tag/modules" "no $m.ko(.xz|.zst|.gz) in $modules_dir"; return 1 ;;
-			*.xz) xz -dc "$f" >"$d/$m.ko" ;;
-			*.zst) zstd -qdc "$f" >"$d/$m.ko" ;;
-			*.gz) gzip -dc "$f" >"$d/$m.ko" ;;
-			*) cp "$f" "$d/$m.ko" ;;
-			esac || { res FAIL "$tag/modules" "cannot copy or decompress $f"; return 1; }
+			[ -n "$f" ] || { res FAIL "$tag/modules" "no $m.ko(.xz|.zst|.gz) in $modules_dir"; return 1; }
+			ko_cat "$f" >"$d/$m.ko" ||
+				{ res FAIL "$tag/modules" "cannot copy or decompress $f"; return 1; }
 			vm=$(modinfo -F vermagic "$d/$m.ko" 2>/dev/null)
 			case "$vm" in
 			"$KVER "*) ;;
@@ -353,12 +349,9 @@ add_kernel_deps() {	# root ko...
 				name=$(basename "$path")
 				name=${name%.xz}
 				name=${name%.zst}
+				name=${name%.gz}
 				case " $preload " in *" $name "*) continue ;; esac
-				case "$path" in
-				*.xz) xz -dc "$path" >"$root/lib/tdx/preload/$name" ;;
-				*.zst) zstd -qdc "$path" >"$root/lib/tdx/preload/$name" ;;
-				*) cp "$path" "$root/lib/tdx/preload/$name" ;;
-				esac || return 1
+				ko_cat "$path" >"$root/lib/tdx/preload/$name" || return 1
 				preload="$preload $name"
 			done < <(modprobe -S "$KVER" -d "$MODROOT" --show-depends "$dep" 2>&1 ||
 				echo "MISSING $dep")
