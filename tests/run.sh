@@ -35,18 +35,14 @@ done
 want() { case " ${tiers[*]} " in *" $1 "*) return 0 ;; esac; return 1; }
 want_debug=0
 case " ${kernels[*]} " in *" debug "*) want_debug=1 ;; esac
-# The build roots the selected tiers need.
-roots=()
-if want vm || want selftest; then
-	case " ${kernels[*]} " in *" trixie"*) roots+=(trixie) ;; esac
-	case " ${kernels[*]} " in *" sid "*) roots+=(sid) ;; esac
-fi
-if want build; then
-	case " ${build_kernels[*]} " in *" trixie"*) roots+=(trixie) ;; esac
-	case " ${build_kernels[*]} " in *" sid "*) roots+=(sid) ;; esac
-fi
-want deb13 && roots+=(trixie)
-read -r -a roots <<<"$(printf '%s\n' "${roots[@]}" | sort -u | tr '\n' ' ')"
+# The build roots (tests/vm/debroot.sh) of the kernels the selected tiers use.
+sel=()
+{ want vm || want selftest; } && sel+=("${kernels[@]}")
+want build && sel+=("${build_kernels[@]}")
+want deb13 && sel+=(trixie-bpo)
+read -r -a roots <<<"$(for k in "${sel[@]}"; do
+	case "$k" in trixie|trixie-bpo) echo trixie ;; sid) echo sid ;; esac
+done | sort -u | tr '\n' ' ')"
 
 results=$TDX_STATE/results.txt
 : >"$results"
