@@ -3,11 +3,12 @@
 #
 # Debian build roots for the kernels this machine's Debian does not ship:
 #
-#   trixie  Debian 13: gcc-14, sparse, dkms, debhelper; the trixie 6.12
-#           kernel (image + headers) and the newest kernel of
-#           trixie-backports (7.x), as a Debian 13 host has them
-#   sid     Debian unstable: its kernel (7.x, built with a newer gcc) and
-#           that gcc, to build against; nothing is packaged there
+#   trixie  Debian 13: gcc-14, dkms, debhelper; the trixie 6.12 kernel
+#           (image + headers) and the newest kernel of trixie-backports
+#           (7.x), as a Debian 13 host has them; sparse built from sid's
+#           source (fix_checker below)
+#   sid     Debian unstable: its kernel (7.x, built with a newer gcc),
+#           that gcc and sparse, to build against; nothing is packaged there
 #
 # Made with mmdebstrap from the Debian archive this machine's apt already
 # uses (the suites are added to the root's own sources, never to the
