@@ -57,8 +57,6 @@ debdir=$work/deb
 mkdir -p "$logs"
 rm -f "$logs"/*.log
 
-tail_of() { tail -4 "$1" 2>/dev/null | tr '\n' ' ' | cut -c1-400; }
-
 cleanup() {
 	in_root sh -c '
 		for p in "$@"; do

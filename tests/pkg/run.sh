@@ -123,8 +123,6 @@ apt_install() {
 	apt-get install -y --no-install-recommends "$@" >"$l" 2>&1
 }
 
-# tail_of FILE: a short reason from the end of a log.
-tail_of() { tail -4 "$1" 2>/dev/null | tr '\n' ' ' | cut -c1-400; }
 # why FILE: the first line of a build log that says what went wrong.
 why() {
 	grep -m1 -E 'cannot stat|No such file|File not found|[Ee]rror:|error [0-9]' "$1" 2>/dev/null ||

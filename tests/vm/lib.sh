@@ -45,6 +45,9 @@ check() {
 	fi
 }
 
+# tail_of FILE: a short reason from the end of a log.
+tail_of() { tail -4 "$1" 2>/dev/null | tr '\n' ' ' | cut -c1-400; }
+
 # root_kdir ROOT KVER: the build tree of KVER in the Debian root ROOT, as a
 # path on this machine.  Debian's /lib/modules/KVER/build link is absolute
 # up to 6.12 and relative on 7.x: both are meant for inside the root.
