@@ -49,6 +49,12 @@ struct tdx_ext_args {
 #define TDX_SYS_NOT_READY		0xC000050500000000ull
 #define TDX_SYS_SHUTDOWN		0xC000050600000000ull
 #define TDX_SYS_STATE_INCORRECT		0xC000050800000000ull
+/*
+ * TDH.SYS.RD (and most leaves) before TDH.SYS.LP.INIT on the calling CPU,
+ * which also means before TDH.SYS.INIT: Intel's TDX module source,
+ * src/vmm_dispatcher/api_calls/tdh_sys_rd.c, and its error code table.
+ */
+#define TDX_SYS_LP_INIT_NOT_DONE	0xC000050200000000ull
 #define TDX_METADATA_FIELD_ID_INCORRECT	0xC0000C0000000000ull
 
 /* [P] Extensions */
@@ -69,6 +75,14 @@ struct tdx_ext_args {
 #define TDX_QUOTE_BUFFER_TOO_SMALL	0xC000300200000000ull	/* RCX = need */
 #define TDX_QUOTE_OUTPUT_LIST_INVALID	0xC000300300000000ull	/* detail = node */
 #define TDX_QUOTE_INPUT_INVALID		0xC000300400000000ull
+/*
+ * [P] TDH.QUOTE.INIT/GET when the kernel configured the TDX module without
+ * the quoting add-on (TDH.SYS.CONFIG v0, or v1 without R9 bit 50).  What a
+ * real TDX module returns is not public: the driver also reads
+ * TDX_OPERAND_INVALID on RAX (leaf not enabled) from a module whose
+ * TDX_FEATURES0 advertises quoting as this.
+ */
+#define TDX_QUOTE_NOT_CONFIGURED	0xC000300500000000ull
 
 /* Operand ids in the low 32 bits of an error status. */
 #define TDX_OPERAND_ID_RAX	0
@@ -91,6 +105,15 @@ struct tdx_ext_args {
 #define TDX_MD_MEMORY_POOL_REQUIRED_PAGES	0x3100000200000000ull
 #define TDX_MD_MEMORY_POOL_REQUIRED_PAGES_U16	0x3100000100000000ull
 #define TDX_MD_MAX_QUOTE_SIZE			0x2300000200000002ull
+/*
+ * The TDX module's version (u16 each), as the kernel's own metadata
+ * reader has them from 7.2 (arch/x86/virt/vmx/tdx/tdx_global_metadata.c,
+ * get_tdx_sys_info_version()): a runtime update changes them.
+ */
+#define TDX_MD_MINOR_VERSION			0x0800000100000003ull
+#define TDX_MD_MAJOR_VERSION			0x0800000100000004ull
+#define TDX_MD_UPDATE_VERSION			0x0800000100000005ull
+#define TDX_MD_BUILD_NUM			0x8800000100000002ull
 
 #define TDX_FEATURES0_EXT	0x0000008000000000ull	/* bit 39 */
 #define TDX_FEATURES0_QUOTE	0x0004000000000000ull	/* bit 50 */
