@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tdx_ext hardware backend: the SEAMCALL stub and the host TDX bring-up.
+ * tdx_ext hardware backend: the SEAMCALL stub, and the checks that the
+ * kernel brought TDX up before anything is issued.
  *
- * The kernel exports no SEAMCALL, so tdx_ext.ko issues its own.  The host
- * TDX entry points it needs (tdx_enable(), tdx_cpu_enable()) exist only in
- * kernels built with CONFIG_INTEL_TDX_HOST (6.8+), so they are taken with
- * symbol_get() at run time: one .ko then loads everywhere and refuses the
- * hw backend with one line saying why.
+ * The kernel exports no SEAMCALL, so tdx_ext.ko issues its own.  It never
+ * initialises TDX itself (no tdx_enable(), no tdx_cpu_enable()): the
+ * kernel does that at boot from 7.2, kvm_intel with tdx=1 on 6.16-7.1, and
+ * whoever calls tdx_enable() before; and TDH.SYS.CONFIG, which that
+ * initialisation issues once per boot, decides whether quoting can work at
+ * all (docs/hardware.md).  So this file only checks that the kernel has
+ * host TDX, that the BIOS enabled it and that VMX is on; the caller then
+ * probes the TDX module with its own TDH.SYS.RD calls.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/kconfig.h>
 #include <linux/compiler.h>
 #include <linux/cpu.h>
 #include <linux/errno.h>
@@ -101,17 +106,31 @@ static noinstr u64 tdx_ext_seamcall(u64 fn, struct tdx_ext_args *args)
 	return rax;
 }
 
+static bool vmx_on(void)
+{
+	/*
+	 * The register itself, not cr4_read_shadow(): 7.x exports that to
+	 * KVM only, and the CR4 of a bare-metal TDX host has no shadow to
+	 * differ from it.
+	 */
+	return native_read_cr4() & X86_CR4_VMXE;
+}
+
 /*
  * The TDX module wants TDH.SYS.LP.INIT done on the CPU that issues a
- * SEAMCALL (tdx_cpu_enable() did that on every CPU), so the task must not
- * move to another CPU in the middle.
+ * SEAMCALL (the kernel's TDX init did it on every CPU it brought up), so
+ * the task must not move to another CPU in the middle; and a SEAMCALL
+ * raises #UD outside VMX operation, so none is issued where VMX is off.
+ * KVM turns VMX off by IPI or from a CPU hotplug callback: a race with
+ * the check ends in the stub's #UD fixup, with the same status.
  */
 static u64 tdx_ext_hw_call(u64 fn, struct tdx_ext_args *args)
 {
-	u64 ret;
+	u64 ret = TDX_SEAMCALL_UD;
 
 	preempt_disable();
-	ret = tdx_ext_seamcall(fn, args);
+	if (vmx_on())
+		ret = tdx_ext_seamcall(fn, args);
 	preempt_enable();
 	return ret;
 }
@@ -124,122 +143,70 @@ static const struct tdx_ext_seam tdx_ext_hw_seam = {
 u64 tdx_ext_hw_probe_seamcall(void)
 {
 	struct tdx_ext_args args = { .rdx = TDX_MD_FEATURES0 };
+	u64 ret;
 
-	return tdx_ext_hw_call(TDH_SYS_RD, &args);
+	preempt_disable();
+	ret = tdx_ext_seamcall(TDH_SYS_RD, &args);
+	preempt_enable();
+	return ret;
 }
 
-/* What tdx_ext_hw_get() took; NULL when not held. */
-static int (*host_tdx_enable)(void);
-static int (*host_tdx_cpu_enable)(void);
-
-static void tdx_ext_hw_release(void)
+/* on_each_cpu() callback: note the first CPU where VMX is off. */
+static void tdx_ext_hw_check_vmx(void *data)
 {
-	if (host_tdx_enable)
-		symbol_put(tdx_enable);
-	if (host_tdx_cpu_enable)
-		symbol_put(tdx_cpu_enable);
-	host_tdx_enable = NULL;
-	host_tdx_cpu_enable = NULL;
+	atomic_t *cpu = data;
+
+	if (!vmx_on())
+		atomic_cmpxchg(cpu, -1, smp_processor_id());
 }
 
-struct tdx_ext_hw_lp {
-	atomic_t cpu;		/* the first CPU that failed, or -1 */
-	bool vmx_off;		/* ... because VMX was off there */
-	int err;		/* ... or because tdx_cpu_enable() failed */
-};
-
-/* on_each_cpu() callback, so IRQs are off as tdx_cpu_enable() requires. */
-static void tdx_ext_hw_lp_init(void *data)
-{
-	struct tdx_ext_hw_lp *lp = data;
-	bool vmx_off;
-	int err = 0;
-
-	/*
-	 * tdx_cpu_enable() issues SEAMCALLs, which #UD unless VMX is on, and
-	 * the kernel remembers a failed TDH.SYS.INIT until reboot: TDX would
-	 * then be lost for kvm_intel too.  KVM sets CR4.VMXE right before
-	 * VMXON and clears it after VMXOFF, which it does from a CPU hotplug
-	 * callback (held off by the caller's cpus_read_lock()) or by IPI
-	 * (held off by IRQs being off here): the check holds for the call.
-	 * The register itself, not cr4_read_shadow(): 7.x exports that to
-	 * KVM only, and CR4 of a bare-metal TDX host has no shadow to differ.
-	 */
-	vmx_off = !(native_read_cr4() & X86_CR4_VMXE);
-	if (!vmx_off)
-		err = host_tdx_cpu_enable();
-	if ((vmx_off || err) &&
-	    atomic_cmpxchg(&lp->cpu, -1, smp_processor_id()) == -1) {
-		lp->vmx_off = vmx_off;
-		lp->err = err;
-	}
-}
+#define REMEDY_SIM "use backend=sim for testing"
+#define REMEDY_NO_HOST \
+	"boot a kernel built with CONFIG_INTEL_TDX_HOST=y (docs/hardware.md), or " REMEDY_SIM
+#define REMEDY_BIOS \
+	"enable TDX in the firmware setup and check the \"virt/tdx:\" boot lines, or " REMEDY_SIM
 
 int tdx_ext_hw_get(const struct tdx_ext_seam **seam)
 {
-	struct tdx_ext_hw_lp lp = { .cpu = ATOMIC_INIT(-1) };
-	int cpu, ret;
+	atomic_t vmx_off_cpu = ATOMIC_INIT(-1);
+	int cpu;
 
-	if (host_tdx_enable)
-		return -EBUSY;
-
-	host_tdx_enable = symbol_get(tdx_enable);
-	host_tdx_cpu_enable = symbol_get(tdx_cpu_enable);
-	if (!host_tdx_enable || !host_tdx_cpu_enable) {
-		pr_err("no host TDX support in this kernel (CONFIG_INTEL_TDX_HOST); use backend=sim for testing\n");
-		goto refuse;
+	if (!IS_ENABLED(CONFIG_INTEL_TDX_HOST)) {
+		tdx_ext_refuse(REMEDY_NO_HOST,
+			       "this kernel has no host TDX support (CONFIG_INTEL_TDX_HOST is not set)");
+		return -ENODEV;
 	}
 
 	/* Never set on other vendors; said apart for a clearer message. */
 	if (boot_cpu_data.x86_vendor != X86_VENDOR_INTEL) {
-		pr_err("this is not an Intel CPU, and TDX needs one; use backend=sim for testing\n");
-		goto refuse;
+		tdx_ext_refuse(REMEDY_SIM, "this is not an Intel CPU, and TDX needs one");
+		return -ENODEV;
 	}
 
 #ifdef X86_FEATURE_TDX_HOST_PLATFORM
 	/* Set at boot by the kernel's tdx_init() when the BIOS enabled TDX. */
 	if (!cpu_feature_enabled(X86_FEATURE_TDX_HOST_PLATFORM)) {
-		pr_err("TDX is not enabled by the BIOS/firmware on this machine (or the kernel declined it: see the virt/tdx boot lines); use backend=sim for testing\n");
-		goto refuse;
+		tdx_ext_refuse(REMEDY_BIOS,
+			       "TDX is not enabled by the BIOS (no tdx_host_platform CPU flag)");
+		return -ENODEV;
 	}
 #endif
 
 	/*
-	 * The order tdx_enable() documents: with CPU hotplug held off, VMX on
-	 * and tdx_cpu_enable() done on every online CPU.  Both are no-ops
-	 * where kvm_intel has already brought TDX up (tdx=1, 6.16+).
+	 * Only a look: with CPU hotplug held off, is VMX on everywhere?  The
+	 * calls check again, on their own CPU, each time.
 	 */
 	cpus_read_lock();
-	on_each_cpu(tdx_ext_hw_lp_init, &lp, 1);
-	cpu = atomic_read(&lp.cpu);
-	ret = cpu < 0 ? host_tdx_enable() : 0;
+	on_each_cpu(tdx_ext_hw_check_vmx, &vmx_off_cpu, 1);
 	cpus_read_unlock();
-
-	if (cpu >= 0 && lp.vmx_off) {
-		pr_err("VMX is off on CPU %d, so the TDX module cannot be reached; load kvm_intel first (with tdx=1 where it has that parameter)\n",
-		       cpu);
-		goto refuse;
-	}
+	cpu = atomic_read(&vmx_off_cpu);
 	if (cpu >= 0) {
-		pr_err("tdx_cpu_enable() failed on CPU %d: %d (is there a TDX module?); see the virt/tdx lines above, use backend=sim for testing\n",
-		       cpu, lp.err);
-		goto refuse;
-	}
-	if (ret) {
-		pr_err("tdx_enable() failed: %d (is kvm_intel loaded with TDX enabled?); see the virt/tdx lines above, use backend=sim for testing\n",
-		       ret);
-		goto refuse;
+		tdx_ext_refuse(TDX_EXT_INIT_REMEDY,
+			       "VMX is off on CPU %d, so no SEAMCALL can reach the TDX module",
+			       cpu);
+		return -ENODEV;
 	}
 
 	*seam = &tdx_ext_hw_seam;
 	return 0;
-
-refuse:
-	tdx_ext_hw_release();
-	return -ENODEV;
-}
-
-void tdx_ext_hw_put(void)
-{
-	tdx_ext_hw_release();
 }

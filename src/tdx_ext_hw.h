@@ -4,8 +4,8 @@
  * is the same on hardware and in the simulator (ARCHITECTURE.md).
  *
  * tdx_ext_hw.c is the hardware backend: a SEAMCALL stub of our own, since
- * the kernel exports none, and the host TDX entry points taken at run time,
- * so that one .ko loads on kernels with and without TDX host support.
+ * the kernel exports none.  It never initialises TDX: it takes the TDX
+ * module as the kernel brought it up (docs/hardware.md).
  */
 #ifndef TDX_EXT_HW_H
 #define TDX_EXT_HW_H
@@ -14,18 +14,40 @@
 
 #include "tdx_abi.h"
 
+/*
+ * Who initialises the TDX module on the kernel this was built for, for
+ * the remedy of "not initialised" and "VMX is off" (HARDWARE.md section 1):
+ * 7.2 on, the kernel at boot (subsys_initcall(tdx_enable), tdx.c:1269 of
+ * 7.3.4); 6.16 to 7.1, kvm_intel with tdx=1; 6.8 to 6.15, no in-tree user.
+ * Kbuild tells which from the kernel's version.
+ */
+#if defined(TDX_EXT_INIT_AT_BOOT)
+#define TDX_EXT_INIT_REMEDY \
+	"this kernel initialises TDX at boot: its \"virt/tdx:\" boot lines say why it did not"
+#elif defined(TDX_EXT_INIT_BY_KVM)
+#define TDX_EXT_INIT_REMEDY \
+	"modprobe kvm_intel tdx=1 (or boot with kvm_intel.tdx=1), then load tdx_ext"
+#else
+#define TDX_EXT_INIT_REMEDY \
+	"no in-tree module of this kernel initialises TDX (KVM does from 6.16): load the out-of-tree VMM module that does, first"
+#endif
+
+/* One line for the kernel log: what is wrong, then what to do. */
+#define tdx_ext_refuse(remedy, fmt, ...) \
+	pr_err("refused: " fmt "; remedy: %s\n", ##__VA_ARGS__, remedy)
+
 struct tdx_ext_seam {
 	const char *name;				/* "hw" or "sim" */
 	u64 (*call)(u64 fn, struct tdx_ext_args *args);	/* one SEAMCALL */
 };
 
 /*
- * Returns 0 and the hw backend, or -ENODEV after one pr_err line saying
- * why and what to do (-EBUSY if it is already held).  Process context:
- * it may sleep.  A successful get is paired with tdx_ext_hw_put().
+ * Returns 0 and the hw backend, or -ENODEV after one "refused:" line
+ * saying why and what to do.  It issues no SEAMCALL: the caller probes
+ * the TDX module through the returned backend, whose calls run only on
+ * CPUs where VMX is on (TDX_SEAMCALL_UD otherwise).
  */
 int tdx_ext_hw_get(const struct tdx_ext_seam **seam);
-void tdx_ext_hw_put(void);
 
 /*
  * Test hook: one TDH.SYS.RD of TDX_FEATURES0 through the raw stub, with
@@ -33,20 +55,5 @@ void tdx_ext_hw_put(void);
  * TDX_SEAMCALL_UD or TDX_SEAMCALL_GP, which proves the fault fixup.
  */
 u64 tdx_ext_hw_probe_seamcall(void);
-
-/*
- * The host TDX entry points (6.8+, CONFIG_INTEL_TDX_HOST), declared for
- * symbol_get() in tdx_ext_hw.c, which needs their type.  Never call them
- * by name: that would link tdx_ext.ko against them, and it could no
- * longer load on kernels without them.
- *
- * Declared here rather than taken from <asm/tdx.h>, which has them only
- * from 6.8 on, and whose status macros clash with tdx_abi.h's anyway: so
- * no file that includes this header may include <asm/tdx.h> (where the
- * kernel lacks CONFIG_INTEL_TDX_HOST, its inline stubs of these two would
- * not compile after these declarations).
- */
-int tdx_enable(void);
-int tdx_cpu_enable(void);
 
 #endif /* TDX_EXT_HW_H */
