@@ -8,6 +8,7 @@
 
 #include <linux/completion.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/types.h>
 
@@ -16,6 +17,16 @@
 
 /* TDX_RND_NO_ENTROPY is retried this often, as the kernel's TDX code does. */
 #define TDX_EXT_RND_RETRIES	10
+
+/*
+ * TDX_OPERAND_BUSY and TDX_SYS_BUSY: another SEAMCALL (KVM's, on another
+ * CPU) holds a lock this one needs.  Those are short, so the call is
+ * re-issued this often, a few microseconds apart, before -EBUSY.
+ */
+#define TDX_EXT_BUSY_RETRIES	16
+
+/* The longest diagnosis line kept for sysfs ("cause; remedy: ..."). */
+#define TDX_EXT_DIAG_LEN	384
 
 enum tdx_ext_resume {
 	TDX_EXT_RESUME_REISSUE,		/* re-issue the original inputs */
@@ -67,6 +78,7 @@ struct tdx_ext_stats {
 	atomic64_t quotes, quote_errors;
 	atomic64_t abandoned;		/* QUOTE.GETs left pending */
 	atomic64_t abandoned_finished;	/* ... and finished later */
+	atomic64_t busy;		/* busy statuses re-issued */
 };
 
 enum tdx_ext_state {
@@ -84,7 +96,23 @@ struct tdx_ext {
 	u64 pool_freed;			/* pages it refused, given back */
 	u32 max_quote_size;
 	u64 quote_init_status;		/* why quoting is unavailable */
+	u16 version[3];			/* major, minor, update; 0s: unknown */
+	u16 build;
 	struct tdx_ext_stats stats;
+
+	/*
+	 * Recovery after the TDX module lost its Extensions and quoting state
+	 * (a runtime update).  recover_lock makes one caller re-initialise
+	 * while the others wait for its outcome, and serialises the writers
+	 * of everything below, of version[], build, max_quote_size and of
+	 * state.  ioctls and sysfs read the words locklessly (READ_ONCE);
+	 * sysfs reads diag under the lock, as it is not one word.
+	 */
+	struct mutex recover_lock;
+	unsigned long generation;	/* bumped by every recovery */
+	unsigned long module_updates;	/* updates noticed and survived */
+	char diag[TDX_EXT_DIAG_LEN];	/* why quoting is unavailable */
+
 	unsigned int timeout_s;
 	unsigned int queue_depth;
 };
@@ -106,11 +134,27 @@ int tdx_ext_seamcall(u64 fn, enum tdx_ext_resume resume,
 		     struct tdx_ext_args *args, u64 *status);
 int tdx_ext_status_errno(u64 status);
 
+/*
+ * TDH.QUOTE.INIT or .GET refused because the kernel configured the TDX
+ * module without the quoting add-on: the simulator's [P] status, or the
+ * leaf not enabled at all (TDX_OPERAND_INVALID on RAX), which is what a
+ * TDX module answers for a leaf it does not offer.
+ */
+static inline bool tdx_ext_quote_not_configured(u64 status)
+{
+	return TDX_STATUS_CLASS(status) == TDX_QUOTE_NOT_CONFIGURED ||
+	       status == (TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX);
+}
+
+/* tdx_ext_main.c */
+int tdx_ext_recover(unsigned long generation);
+
 /* tdx_ext_pool.c */
 int tdx_ext_pool_donate(void);
 
 /* tdx_ext_quote.c */
 int tdx_ext_quote_init(void);
+u32 tdx_ext_quote_capacity(void);
 void tdx_ext_quote_exit(void);
 long tdx_ext_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 

@@ -3,13 +3,14 @@
  * The engine: one kthread owns every SEAMCALL.  It takes jobs in FIFO
  * order and re-issues each while the TDX module answers
  * TDX_INTERRUPTED_RESUMABLE, with cond_resched() between calls, a deadline,
- * bounded TDX_RND_NO_ENTROPY retries and counters.
+ * bounded TDX_RND_NO_ENTROPY and busy retries, and counters.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/err.h>
 #include <linux/jiffies.h>
+#include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/sched.h>
@@ -64,10 +65,12 @@ int tdx_ext_status_errno(u64 status)
  */
 void tdx_ext_job_run(struct tdx_ext_job *job)
 {
-	struct tdx_ext_args args = job->in;
+	struct tdx_ext_args args = job->in, sent;
 	u64 start = ktime_get_ns(), t0, ns, st;
+	unsigned int busy = 0;
 
 	for (;;) {
+		sent = args;
 		t0 = ktime_get_ns();
 		st = tdx_ext.seam->call(job->fn, &args);
 		ns = ktime_get_ns() - t0;
@@ -83,6 +86,11 @@ void tdx_ext_job_run(struct tdx_ext_job *job)
 			   job->retries < TDX_EXT_RND_RETRIES) {
 			job->retries++;
 			atomic64_inc(&tdx_ext.stats.retries);
+		} else if ((TDX_STATUS_CLASS(st) == TDX_OPERAND_BUSY ||
+			    TDX_STATUS_CLASS(st) == TDX_SYS_BUSY) &&
+			   busy < TDX_EXT_BUSY_RETRIES) {
+			busy++;
+			atomic64_inc(&tdx_ext.stats.busy);
 		} else {
 			job->err = tdx_ext_status_errno(st);
 			break;
@@ -100,9 +108,12 @@ void tdx_ext_job_run(struct tdx_ext_job *job)
 		 * The resume rule: MEM.ADD continues from the RCX it returned
 		 * (FIRST_ENTRY advanced); every other leaf gets its original
 		 * inputs again, since its progress lives in the TDX module.
+		 * A call refused as busy or out of entropy did nothing: it goes
+		 * again exactly as it was sent.
 		 */
-		if (job->resume == TDX_EXT_RESUME_FEED_RCX &&
-		    st == TDX_INTERRUPTED_RESUMABLE) {
+		if (st != TDX_INTERRUPTED_RESUMABLE) {
+			args = sent;
+		} else if (job->resume == TDX_EXT_RESUME_FEED_RCX) {
 			u64 rcx = args.rcx;
 
 			args = job->in;
@@ -110,7 +121,12 @@ void tdx_ext_job_run(struct tdx_ext_job *job)
 		} else {
 			args = job->in;
 		}
-		cond_resched();
+		/* A busy lock is someone else's short SEAMCALL: let it end. */
+		if (st != TDX_INTERRUPTED_RESUMABLE &&
+		    st != TDX_RND_NO_ENTROPY)
+			usleep_range(10, 50);
+		else
+			cond_resched();
 	}
 	job->status = st;
 	job->out = args;

@@ -11,6 +11,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/fs.h>
+#include <linux/kernel.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -22,7 +23,7 @@
 
 static char *backend = "auto";
 module_param(backend, charp, 0444);
-MODULE_PARM_DESC(backend, "auto (default: the TDX module of this host, never the simulator), hw, or sim (tdx_ext_sim, for testing: quotes are not trustworthy)");
+MODULE_PARM_DESC(backend, "auto (default: this host's TDX module as the kernel initialised it; never the simulator), hw, or sim (tdx_ext_sim, for testing: quotes are not trustworthy)");
 
 static uint timeout = 30;
 module_param(timeout, uint, 0444);
@@ -97,25 +98,109 @@ static void put_backend(void)
 	if (sim_call) {
 		symbol_put(tdx_sim_seamcall);
 		sim_call = NULL;
-	} else {
-		tdx_ext_hw_put();
 	}
 	tdx_ext.seam = NULL;
 }
 
-static int sys_rd(u64 field, u64 *val)
+/* One metadata field; *status is the TDX module's answer. */
+static int sys_rd_status(u64 field, u64 *val, u64 *status)
 {
 	struct tdx_ext_args args = { .rdx = field };
-	u64 status;
 	int ret;
 
+	*status = 0;
 	ret = tdx_ext_seamcall(TDH_SYS_RD, TDX_EXT_RESUME_REISSUE, &args,
-			       &status);
-	if (!ret && status != TDX_SUCCESS)
+			       status);
+	if (!ret && *status != TDX_SUCCESS)
 		ret = -EIO;
 	if (!ret)
 		*val = args.r8;
-	return ret ? ret : 0;
+	return ret;
+}
+
+static int sys_rd(u64 field, u64 *val)
+{
+	u64 status;
+
+	return sys_rd_status(field, val, &status);
+}
+
+/*
+ * The TDX module's version, or 0.0.0 from a module without these fields
+ * (the kernel reads them from 7.2 on).  *status is the first read's: the
+ * caller judges the platform by it.
+ */
+static int read_version(u16 *version, u16 *build, u64 *status)
+{
+	static const u64 ids[] = { TDX_MD_MAJOR_VERSION, TDX_MD_MINOR_VERSION,
+				   TDX_MD_UPDATE_VERSION };
+	u64 val, st;
+	int i, ret;
+
+	ret = sys_rd_status(ids[0], &val, status);
+	if (ret && TDX_STATUS_CLASS(*status) == TDX_METADATA_FIELD_ID_INCORRECT) {
+		memset(version, 0, 3 * sizeof(*version));
+		*build = 0;
+		return 0;
+	}
+	if (ret)
+		return ret;
+	version[0] = val;
+	for (i = 1; i < ARRAY_SIZE(ids); i++) {
+		ret = sys_rd_status(ids[i], &val, &st);
+		if (ret)
+			return ret;
+		version[i] = val;
+	}
+	*build = sys_rd(TDX_MD_BUILD_NUM, &val) ? 0 : val;
+	return 0;
+}
+
+#define REMEDY_NO_EXT \
+	"a TDX module with Extensions (TDX_FEATURES0 bit 39), by a BIOS or TDX module update"
+#define REMEDY_REBOOT_POOL \
+	"reboot: the pool given at load stays with the TDX module, never given twice"
+#define REMEDY_BIOS \
+	"enable TDX in the firmware setup and check the \"virt/tdx:\" boot lines"
+
+/*
+ * The first SEAMCALL tells whether the kernel brought the TDX module up
+ * at all.  One "refused:" line for each way it did not.
+ */
+static int probe_module(void)
+{
+	u64 status;
+	int ret;
+
+	ret = read_version(tdx_ext.version, &tdx_ext.build, &status);
+	if (!ret)
+		return 0;
+	switch (status) {
+	case TDX_SEAMCALL_UD:
+		tdx_ext_refuse(TDX_EXT_INIT_REMEDY,
+			       "VMX is off, so no SEAMCALL can reach the TDX module (SEAMCALL raised #UD)");
+		return -ENODEV;
+	case TDX_SEAMCALL_VMFAILINVALID:
+		tdx_ext_refuse(REMEDY_BIOS,
+			       "no TDX module is loaded (SEAMCALL VMfailInvalid): the BIOS did not enable TDX or load its TDX module");
+		return -ENODEV;
+	case TDX_SEAMCALL_GP:
+		tdx_ext_refuse(REMEDY_BIOS,
+			       "SEAM mode is not enabled (SEAMCALL raised #GP): the BIOS did not enable TDX");
+		return -ENODEV;
+	}
+	switch (TDX_STATUS_CLASS(status)) {
+	case TDX_SYS_LP_INIT_NOT_DONE:
+	case TDX_SYS_NOT_READY:
+		tdx_ext_refuse(TDX_EXT_INIT_REMEDY,
+			       "the TDX module is not initialised yet (TDH.SYS.RD status %#llx)",
+			       status);
+		return -ENODEV;
+	}
+	tdx_ext_refuse("see the \"virt/tdx:\" boot lines",
+		       "cannot read the TDX module's version: TDH.SYS.RD status %#llx, error %d",
+		       status, ret);
+	return ret;
 }
 
 /* u32 field id first; older TDX modules only know the u16 one. */
@@ -149,14 +234,19 @@ static int bring_up_ext(void)
 	u64 ext_required, status;
 	int ret;
 
+	ret = probe_module();
+	if (ret)
+		return ret;
 	ret = sys_rd(TDX_MD_FEATURES0, &tdx_ext.features);
 	if (ret) {
 		pr_err("cannot read TDX_FEATURES0: %d\n", ret);
 		return ret;
 	}
 	if (!(tdx_ext.features & TDX_FEATURES0_EXT)) {
-		pr_err("this TDX module has no Extensions (TDX_FEATURES0 %#llx)\n",
-		       tdx_ext.features);
+		tdx_ext_refuse(REMEDY_NO_EXT,
+			       "this TDX module (version %u.%u.%u) has no Extensions (TDX_FEATURES0 %#llx)",
+			       tdx_ext.version[0], tdx_ext.version[1],
+			       tdx_ext.version[2], tdx_ext.features);
 		return -ENODEV;
 	}
 	ret = sys_rd(TDX_MD_EXT_REQUIRED, &ext_required);
@@ -183,6 +273,28 @@ static int bring_up_ext(void)
 	return 0;
 }
 
+#define REMEDY_CONFIG \
+	"boot a kernel with the patch in packaging/kernel/ (TDH.SYS.CONFIG v1 with the quoting add-on), then load tdx_ext"
+#define REMEDY_UPDATE \
+	"boot a kernel with the patch in packaging/kernel/ (TDH.SYS.UPDATE v1 with the quoting add-on), or reboot"
+
+/*
+ * Quoting is unavailable: keep "cause; remedy: what to do" for sysfs
+ * (diagnosis) and say it in the log.  At load, or under recover_lock.
+ */
+static __printf(2, 3) void unavailable(const char *remedy, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vscnprintf(tdx_ext.diag, sizeof(tdx_ext.diag), fmt, ap);
+	va_end(ap);
+	scnprintf(tdx_ext.diag + n, sizeof(tdx_ext.diag) - n, "; remedy: %s",
+		  remedy);
+	pr_err("quoting unavailable: %s\n", tdx_ext.diag);
+}
+
 /* Best effort: without it the module stays, with quoting unavailable. */
 static void bring_up_quote(void)
 {
@@ -190,26 +302,132 @@ static void bring_up_quote(void)
 	int ret;
 
 	if (!(tdx_ext.features & TDX_FEATURES0_QUOTE)) {
-		pr_info("this TDX module has no DICE quoting\n");
+		unavailable("a TDX module with DICE quoting (TDX_FEATURES0 bit 50)",
+			    "this TDX module has no DICE quoting");
 		return;
 	}
 	ret = simple_leaf(TDH_QUOTE_INIT, &status);
+	if (tdx_ext_quote_not_configured(status)) {
+		tdx_ext.quote_init_status = status;
+		unavailable(REMEDY_CONFIG,
+			    "the kernel configured the TDX module without the quoting add-on (TDH.SYS.CONFIG v0; TDH.QUOTE.INIT status %#llx)",
+			    status);
+		return;
+	}
 	if (!ret && status == TDX_SUCCESS)
 		ret = sys_rd(TDX_MD_MAX_QUOTE_SIZE, &size);
 	if (ret || status != TDX_SUCCESS) {
 		tdx_ext.quote_init_status = status;
-		pr_err("quoting unavailable: TDH.QUOTE.INIT status %#llx, error %d\n",
-		       status, ret);
+		unavailable("see the tdx_ext lines above; reload tdx_ext, or reboot",
+			    "TDH.QUOTE.INIT status %#llx, error %d", status, ret);
 		return;
 	}
 	tdx_ext.max_quote_size = size;
 	ret = tdx_ext_quote_init();
 	if (ret) {
-		pr_err("quoting unavailable: no memory for a %llu-byte quote buffer\n",
-		       size);
+		unavailable("free memory, then reload tdx_ext",
+			    "no memory for a %llu-byte quote buffer", size);
 		return;
 	}
 	WRITE_ONCE(tdx_ext.state, TDX_EXT_STATE_QUOTE_READY);
+}
+
+/**
+ * tdx_ext_recover() - bring quoting back after the TDX module lost it
+ * @generation: tdx_ext.generation when the caller's failed call was sent
+ *
+ * A runtime update of the TDX module (TDH.SYS.UPDATE, 7.2+) wipes its
+ * Extensions and quoting state; the pool it was given stays with it.  So:
+ * TDH.EXT.INIT and TDH.QUOTE.INIT again, never TDH.EXT.MEM.ADD.  One
+ * caller does it; callers whose calls failed in the same generation wait
+ * for it and retry.
+ *
+ * Context: process context, not the engine thread.
+ * Return: 0 when quoting works again (retry), -EOPNOTSUPP when it does
+ * not (state quote-unavailable, the diagnosis in sysfs).
+ */
+int tdx_ext_recover(unsigned long generation)
+{
+	u16 ver[3] = { }, build = 0;
+	u64 status = 0, size = 0;
+	char change[96];
+	int ret;
+
+	mutex_lock(&tdx_ext.recover_lock);
+	if (tdx_ext.generation != generation) {
+		ret = READ_ONCE(tdx_ext.state) == TDX_EXT_STATE_QUOTE_READY ?
+		      0 : -EOPNOTSUPP;
+		goto out;
+	}
+	tdx_ext.generation++;
+	ret = read_version(ver, &build, &status);
+	if (ret) {
+		unavailable("reload tdx_ext, or reboot",
+			    "the TDX module lost its quoting state and TDH.SYS.RD fails (status %#llx, error %d)",
+			    status, ret);
+		goto fail;
+	}
+	if (memcmp(ver, tdx_ext.version, sizeof(ver)) || build != tdx_ext.build)
+		scnprintf(change, sizeof(change),
+			  "updated since load (%u.%u.%u build %u -> %u.%u.%u build %u)",
+			  tdx_ext.version[0], tdx_ext.version[1],
+			  tdx_ext.version[2], tdx_ext.build, ver[0], ver[1],
+			  ver[2], build);
+	else
+		scnprintf(change, sizeof(change),
+			  "reset since load (version %u.%u.%u unchanged)",
+			  ver[0], ver[1], ver[2]);
+	pr_warn("the TDX module was %s and lost its Extensions and quoting state: initialising them again\n",
+		change);
+
+	if (tdx_ext.pool_required) {
+		ret = simple_leaf(TDH_EXT_INIT, &status);
+		if (!ret && status != TDX_SUCCESS &&
+		    status != TDX_EXT_ALREADY_INITIALIZED)
+			ret = -EIO;
+		if (ret) {
+			unavailable(REMEDY_REBOOT_POOL,
+				    "the TDX module was %s and TDH.EXT.INIT fails (status %#llx, error %d)",
+				    change, status, ret);
+			goto fail;
+		}
+	}
+	ret = simple_leaf(TDH_QUOTE_INIT, &status);
+	if (tdx_ext_quote_not_configured(status)) {
+		unavailable(REMEDY_UPDATE,
+			    "the TDX module was %s without the quoting add-on (TDH.SYS.UPDATE v0; TDH.QUOTE.INIT status %#llx)",
+			    change, status);
+		goto fail;
+	}
+	if (!ret && status == TDX_SUCCESS)
+		ret = sys_rd(TDX_MD_MAX_QUOTE_SIZE, &size);
+	if (ret || status != TDX_SUCCESS) {
+		unavailable("reload tdx_ext, or reboot",
+			    "the TDX module was %s and TDH.QUOTE.INIT fails (status %#llx, error %d)",
+			    change, status, ret);
+		goto fail;
+	}
+	if (size > tdx_ext_quote_capacity()) {
+		unavailable("rmmod tdx_ext && modprobe tdx_ext",
+			    "the TDX module was %s and its quotes (up to %llu bytes) outgrew this load's buffer (%u bytes)",
+			    change, size, tdx_ext_quote_capacity());
+		goto fail;
+	}
+	memcpy(tdx_ext.version, ver, sizeof(ver));
+	tdx_ext.build = build;
+	WRITE_ONCE(tdx_ext.max_quote_size, size);
+	WRITE_ONCE(tdx_ext.module_updates, tdx_ext.module_updates + 1);
+	pr_info("quoting is back: the pool stays as given at load (%llu pages, none given again)\n",
+		tdx_ext.pool_required);
+	ret = 0;
+	goto out;
+fail:
+	tdx_ext.quote_init_status = status;
+	WRITE_ONCE(tdx_ext.state, TDX_EXT_STATE_EXT_READY);
+	ret = -EOPNOTSUPP;
+out:
+	mutex_unlock(&tdx_ext.recover_lock);
+	return ret;
 }
 
 static int __init tdx_ext_init(void)
@@ -223,6 +441,7 @@ static int __init tdx_ext_init(void)
 	tdx_ext.timeout_s = timeout;
 	tdx_ext.queue_depth = queue_depth;
 	tdx_ext.state = TDX_EXT_STATE_INIT;
+	mutex_init(&tdx_ext.recover_lock);
 
 	ret = get_backend();
 	if (ret)
@@ -242,8 +461,10 @@ static int __init tdx_ext_init(void)
 		       tdx_quote_miscdev.name, ret);
 		goto err_engine;
 	}
-	pr_info("version %s: backend %s, pool %llu pages (%llu KiB, %llu given by this load), quoting %s\n",
-		TDX_EXT_VERSION, tdx_ext.seam->name, tdx_ext.pool_required,
+	pr_info("version %s: backend %s, TDX module %u.%u.%u build %u, pool %llu pages (%llu KiB, %llu given by this load), quoting %s\n",
+		TDX_EXT_VERSION, tdx_ext.seam->name, tdx_ext.version[0],
+		tdx_ext.version[1], tdx_ext.version[2], tdx_ext.build,
+		tdx_ext.pool_required,
 		tdx_ext.pool_required * (PAGE_SIZE / 1024), tdx_ext.pool_donated,
 		tdx_ext.state == TDX_EXT_STATE_QUOTE_READY ? "ready" : "unavailable");
 	return 0;
@@ -273,7 +494,7 @@ static void __exit tdx_ext_exit(void)
 module_init(tdx_ext_init);
 module_exit(tdx_ext_exit);
 
-MODULE_DESCRIPTION("Intel TDX Module Extensions and DICE quoting for the host");
+MODULE_DESCRIPTION("Intel TDX Module Extensions and DICE quoting for the host (needs a kernel that initialised TDX with the quoting add-on; see docs/hardware.md)");
 MODULE_AUTHOR("tdx-ext developers");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(TDX_EXT_VERSION);

@@ -151,6 +151,12 @@ nomem:
 	return -ENOMEM;
 }
 
+/* Bytes the output list holds: the largest quote this load can take. */
+u32 tdx_ext_quote_capacity(void)
+{
+	return qs.out_len;
+}
+
 /*
  * After tdx_ext_engine_stop(): no job runs any more, so this thread may
  * issue the last calls.  An abandoned QUOTE.GET gets one more deadline to
@@ -247,6 +253,12 @@ static int quote_errno(const struct tdx_ext_job *job)
 		return job->err;
 	if (job->status == TDX_SUCCESS)
 		return job->err;
+	/* td=0 where the TDX module wants the TD's TDR page (ABI.md 3). */
+	if (job->status == (TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX) &&
+	    !job->in.rcx) {
+		pr_info_once("TDH.QUOTE.GET refused td=0: this TDX module needs the TD's handle (its TDR page); see docs/hardware.md\n");
+		return -EDESTADDRREQ;
+	}
 	switch (class) {
 	case TDX_QUOTE_REPORT_INVALID:
 	case TDX_QUOTE_TD_MISMATCH:
@@ -258,11 +270,63 @@ static int quote_errno(const struct tdx_ext_job *job)
 	return job->err ?: -EIO;
 }
 
+/*
+ * Did the TDX module lose its quoting state (a runtime update) under this
+ * call?  Then the driver re-initialises it and the request is tried again.
+ */
+static bool quote_state_lost(const struct tdx_ext_job *job)
+{
+	return TDX_STATUS_CLASS(job->status) == TDX_SYS_STATE_INCORRECT ||
+	       tdx_ext_quote_not_configured(job->status);
+}
+
+/* One TDH.QUOTE.GET job for @req; on success *qjp is the finished job. */
+static int quote_once(struct file *file, const struct tdx_quote_req *req,
+		      const void *input, struct quote_job **qjp)
+{
+	struct tdx_ext_args args = { };
+	struct quote_job *qj;
+	int ret;
+
+	qj = kzalloc(sizeof(*qj), GFP_KERNEL);
+	if (!qj)
+		return -ENOMEM;
+	qj->input = kmemdup(input, req->in_len, GFP_KERNEL);
+	if (!qj->input) {
+		kfree(qj);
+		return -ENOMEM;
+	}
+	qj->in_len = req->in_len;
+
+	args.rcx = req->td;
+	args.rdx = TDX_QUOTE_ID_DEFAULT << TDX_QUOTE_ID_SHIFT;
+	args.r8 = page_to_phys(qs.in);
+	args.r9 = req->in_len;
+	args.r10 = page_to_phys(qs.nodes[0]);
+	args.r11 = qs.out_len;
+	tdx_ext_job_init(&qj->job, TDH_QUOTE_GET, TDX_EXT_RESUME_REISSUE, &args,
+			 quote_release);
+	qj->job.before = quote_before;
+	qj->job.after = quote_after;
+
+	ret = tdx_ext_job_submit(&qj->job, true, file->f_flags & O_NONBLOCK);
+	if (!ret)
+		ret = tdx_ext_job_wait(&qj->job);
+	if (ret) {
+		/* the engine finishes and frees a started job */
+		tdx_ext_job_put(&qj->job);
+		return ret;
+	}
+	*qjp = qj;
+	return 0;
+}
+
 static long get_quote(struct file *file, void __user *uarg)
 {
 	struct tdx_quote_req req;
-	struct tdx_ext_args args = { };
 	struct quote_job *qj;
+	unsigned long gen;
+	void *input;
 	u32 usize;
 	long ret;
 
@@ -279,34 +343,30 @@ static long get_quote(struct file *file, void __user *uarg)
 	if (READ_ONCE(tdx_ext.state) != TDX_EXT_STATE_QUOTE_READY)
 		return -EOPNOTSUPP;
 
-	qj = kzalloc(sizeof(*qj), GFP_KERNEL);
-	if (!qj)
-		return -ENOMEM;
-	qj->input = memdup_user(u64_to_user_ptr(req.in_ptr), req.in_len);
-	if (IS_ERR(qj->input)) {
-		ret = PTR_ERR(qj->input);
-		qj->input = NULL;
-		kfree(qj);
-		return ret;
+	input = memdup_user(u64_to_user_ptr(req.in_ptr), req.in_len);
+	if (IS_ERR(input))
+		return PTR_ERR(input);
+
+	gen = READ_ONCE(tdx_ext.generation);
+	ret = quote_once(file, &req, input, &qj);
+	if (!ret && quote_state_lost(&qj->job)) {
+		/* Once: a second loss in a row is reported, not chased. */
+		ret = tdx_ext_recover(gen);
+		if (!ret) {
+			tdx_ext_job_put(&qj->job);
+			ret = quote_once(file, &req, input, &qj);
+		} else {
+			req.tdx_status = qj->job.status;
+			req.quote_len = 0;
+			tdx_ext_job_put(&qj->job);
+			if (copy_to_user(uarg, &req, sizeof(req)))
+				ret = -EFAULT;
+			atomic64_inc(&tdx_ext.stats.quote_errors);
+			goto out;
+		}
 	}
-	qj->in_len = req.in_len;
-
-	args.rcx = req.td;
-	args.rdx = TDX_QUOTE_ID_DEFAULT << TDX_QUOTE_ID_SHIFT;
-	args.r8 = page_to_phys(qs.in);
-	args.r9 = req.in_len;
-	args.r10 = page_to_phys(qs.nodes[0]);
-	args.r11 = qs.out_len;
-	tdx_ext_job_init(&qj->job, TDH_QUOTE_GET, TDX_EXT_RESUME_REISSUE, &args,
-			 quote_release);
-	qj->job.before = quote_before;
-	qj->job.after = quote_after;
-
-	ret = tdx_ext_job_submit(&qj->job, true, file->f_flags & O_NONBLOCK);
-	if (!ret)
-		ret = tdx_ext_job_wait(&qj->job);
 	if (ret)
-		goto out;	/* the engine finishes and frees a started job */
+		goto out;
 
 	ret = quote_errno(&qj->job);
 	req.tdx_status = qj->job.status;
@@ -325,8 +385,9 @@ static long get_quote(struct file *file, void __user *uarg)
 		atomic64_inc(&tdx_ext.stats.quote_errors);
 	else
 		atomic64_inc(&tdx_ext.stats.quotes);
-out:
 	tdx_ext_job_put(&qj->job);
+out:
+	kfree(input);
 	return ret;
 }
 

@@ -5,6 +5,7 @@
  */
 
 #include <linux/device.h>
+#include <linux/mutex.h>
 #include <linux/sysfs.h>
 
 #include "tdx_ext.h"
@@ -71,6 +72,44 @@ static ssize_t quote_init_status_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(quote_init_status);
 
+static ssize_t module_version_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	ssize_t n;
+
+	/* version[] and build change together, under recover_lock */
+	mutex_lock(&tdx_ext.recover_lock);
+	n = sysfs_emit(buf, "%u.%u.%u build %u\n", tdx_ext.version[0],
+		       tdx_ext.version[1], tdx_ext.version[2], tdx_ext.build);
+	mutex_unlock(&tdx_ext.recover_lock);
+	return n;
+}
+static DEVICE_ATTR_RO(module_version);
+
+static ssize_t module_updates_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", READ_ONCE(tdx_ext.module_updates));
+}
+static DEVICE_ATTR_RO(module_updates);
+
+/* Why quoting is unavailable, and what to do; "none" when it works. */
+static ssize_t diagnosis_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	ssize_t n;
+
+	mutex_lock(&tdx_ext.recover_lock);
+	if (READ_ONCE(tdx_ext.state) == TDX_EXT_STATE_QUOTE_READY ||
+	    !tdx_ext.diag[0])
+		n = sysfs_emit(buf, "none\n");
+	else
+		n = sysfs_emit(buf, "%s\n", tdx_ext.diag);
+	mutex_unlock(&tdx_ext.recover_lock);
+	return n;
+}
+static DEVICE_ATTR_RO(diagnosis);
+
 /* Engine counters: one show function, the counter in the attribute. */
 static ssize_t stat_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
@@ -93,6 +132,7 @@ static struct dev_ext_attribute stat_attrs[] = {
 	{ __ATTR(abandoned, 0444, stat_show, NULL), &tdx_ext.stats.abandoned },
 	{ __ATTR(abandoned_finished, 0444, stat_show, NULL),
 	  &tdx_ext.stats.abandoned_finished },
+	{ __ATTR(busy, 0444, stat_show, NULL), &tdx_ext.stats.busy },
 };
 
 static struct attribute *tdx_ext_attrs[] = {
@@ -104,6 +144,9 @@ static struct attribute *tdx_ext_attrs[] = {
 	&dev_attr_pool_donated.attr,
 	&dev_attr_max_quote_size.attr,
 	&dev_attr_quote_init_status.attr,
+	&dev_attr_module_version.attr,
+	&dev_attr_module_updates.attr,
+	&dev_attr_diagnosis.attr,
 	NULL,
 };
 
@@ -122,6 +165,7 @@ static struct attribute *tdx_ext_stat_attrs[] = {
 	&stat_attrs[7].attr.attr,
 	&stat_attrs[8].attr.attr,
 	&stat_attrs[9].attr.attr,
+	&stat_attrs[10].attr.attr,
 	NULL,
 };
 

@@ -17,11 +17,17 @@
  *   ENOSPC     the quote does not fit: quote_len holds the length needed
  *   EBADMSG    the TDX module rejected the report (its MAC, or not from the
  *              TD named by td); tdx_status says which
- *   EOPNOTSUPP quoting is unavailable (state in GET_INFO)
+ *   EOPNOTSUPP quoting is unavailable (state in GET_INFO; sysfs diagnosis
+ *              says why), or became so under this request: the TDX module
+ *              lost its quoting state (a runtime update) and could not be
+ *              initialised again
+ *   EDESTADDRREQ td is 0 and the TDX module wants the TD's handle (its TDR
+ *              page address): name the TD
  *   EAGAIN     O_NONBLOCK and the queue is full
  *   EINTR      killed while waiting (the quote, if under way, is dropped)
  *   ETIMEDOUT  the TDX module did not finish within the driver's deadline
- *   EBUSY      the TDX module was busy; try again
+ *   EBUSY      the TDX module stayed busy (another SEAMCALL held a lock it
+ *              needs) through the driver's retries; try again
  *   EIO        any other TDX module error (tdx_status holds it)
  * On every error after the TDX module ran, tdx_status holds its raw status.
  * Success always comes with a non-empty quote.
