@@ -88,6 +88,7 @@ static struct {
 	uint64_t accept_resume;		/* accept paused until then (EMFILE) */
 	struct conn *conns;
 	unsigned int n_conns, n_working;
+	int told_td;		/* logged that td 0 is refused */
 	bool draining;
 	struct pool *pool;
 	struct {
@@ -287,6 +288,10 @@ static void job_done(struct conn *c)
 			qgs_quote_reply_head(c->head, j->quote_len);
 		if (!c->head_len)
 			j->err = EMSGSIZE;	/* empty or too large */
+	}
+	if (j->err == EDESTADDRREQ && !S.told_td) {
+		S.told_td = 1;
+		qlog(LOG_ERR, "the TDX module needs the TD's handle (its TDR page) and a QGS request names no TD: tdx-qgsd cannot get quotes from this TDX module (docs/hardware.md)");
 	}
 	if (j->err) {
 		S.n.quotes_failed++;

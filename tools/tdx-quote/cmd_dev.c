@@ -17,9 +17,10 @@
 static const char *const sysfs_attrs[] = {
 	"backend", "state", "features", "pool_pages", "pool_kib",
 	"pool_donated", "max_quote_size", "quote_init_status",
+	"module_version", "module_updates", "diagnosis",
 	"engine/jobs", "engine/calls", "engine/resumes", "engine/retries",
 	"engine/timeouts", "engine/errors", "engine/seam_ns",
-	"engine/wall_ns",
+	"engine/wall_ns", "engine/busy",
 };
 #define N_SYSFS (sizeof(sysfs_attrs) / sizeof(sysfs_attrs[0]))
 
@@ -121,7 +122,9 @@ static const char *quote_hint(int err)
 	case EBADMSG:
 		return "the TDX module rejected the report (bad MAC, or not from the TD named by --td)";
 	case EOPNOTSUPP:
-		return "quoting is unavailable: see 'tdx-quote info' (state, quote_init_status)";
+		return "quoting is unavailable: 'tdx-quote ok' says why and what to do";
+	case EDESTADDRREQ:
+		return "this TDX module needs the TD's handle (its TDR page address): pass --td HANDLE; td 0 is refused (docs/hardware.md)";
 	case EINVAL:
 		return "the request or its operands were rejected (a wrong --td?)";
 	case EBUSY:

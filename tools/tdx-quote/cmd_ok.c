@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/klog.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -71,6 +72,61 @@ static int random_bytes(uint8_t *b, size_t len)
 	n = read(fd, b, len);
 	close(fd);
 	return n == (ssize_t)len ? 0 : -EIO;
+}
+
+/*
+ * Split the driver's "CAUSE; remedy: REMEDY" (its refusal and diagnosis
+ * lines) in place; *remedy is NULL when there is none.
+ */
+static void split_remedy(char *line, char **remedy)
+{
+	char *r = strstr(line, "; remedy: ");
+
+	*remedy = NULL;
+	if (r) {
+		*r = '\0';
+		*remedy = r + strlen("; remedy: ");
+	}
+}
+
+/*
+ * Why the last load of tdx_ext was refused: its last "tdx_ext: refused:"
+ * line in the kernel log, unless a successful load came after it.  The
+ * cause goes to cause[] (split_remedy() form).  0, or -ENOENT when there
+ * is none, or -errno when the log cannot be read (dmesg_restrict: root).
+ */
+static int last_refusal(char *cause, size_t cap)
+{
+	static const char tag[] = "tdx_ext: refused: ";
+	char *buf, *p, *q, *eol, *found = NULL;
+	int len, n;
+
+	len = klogctl(10, NULL, 0);		/* SYSLOG_ACTION_SIZE_BUFFER */
+	if (len <= 0)
+		return len < 0 ? -errno : -ENOENT;
+	buf = malloc((size_t)len + 1);
+	if (!buf)
+		return -ENOMEM;
+	n = klogctl(3, buf, len);		/* SYSLOG_ACTION_READ_ALL */
+	if (n < 0) {
+		n = -errno;
+		free(buf);
+		return n;
+	}
+	buf[n] = '\0';
+	for (p = buf; p && *p; p = eol ? eol + 1 : NULL) {
+		eol = strchr(p, '\n');
+		if (eol)
+			*eol = '\0';
+		if (strstr(p, "tdx_ext: version "))
+			found = NULL;		/* a later load worked */
+		else if ((q = strstr(p, tag)))
+			found = q + strlen(tag);
+	}
+	if (found)
+		snprintf(cause, cap, "%s", found);
+	free(buf);
+	return found ? 0 : -ENOENT;
 }
 
 /* Quote in[] via fd, verify against t, compare report_data; 0 on success. */
@@ -295,8 +351,20 @@ int cmd_ok(int argc, char **argv)
 			snprintf(ver, sizeof(ver), "unknown version");
 		line(&st, " OK ", "module tdx_ext loaded", NULL, "%s", ver);
 	} else {
-		line(&st, "FAIL", "module tdx_ext loaded", "modprobe tdx_ext",
-		     "%s is absent", MOD_DIR);
+		char cause[512], *remedy;
+
+		rc = last_refusal(cause, sizeof(cause));
+		if (!rc) {
+			split_remedy(cause, &remedy);
+			line(&st, "FAIL", "module tdx_ext loaded",
+			     remedy ? remedy : "see dmesg",
+			     "not loaded; its last load was refused: %s", cause);
+		} else {
+			line(&st, "FAIL", "module tdx_ext loaded",
+			     rc == -EPERM || rc == -EACCES ?
+			     "modprobe tdx_ext; run tdx-quote ok as root to read why a load was refused" :
+			     "modprobe tdx_ext", "%s is absent", MOD_DIR);
+		}
 	}
 
 	/* what the driver says through sysfs */
@@ -357,10 +425,17 @@ int cmd_ok(int argc, char **argv)
 			line(&st, "SKIP", "quoting ready", NULL,
 			     "the engine is not up");
 		} else {
+			char diag[512], *remedy = NULL;
+
+			if (tdxq_sysfs_read("diagnosis", diag, sizeof(diag)) ||
+			    !strcmp(diag, "none"))
+				snprintf(diag, sizeof(diag), "see dmesg");
+			else
+				split_remedy(diag, &remedy);
 			line(&st, "FAIL", "quoting ready",
-			     "the TDX module offers no quoting, or TDH.QUOTE.INIT failed: see dmesg",
-			     "state %s, quote_init_status %s", state,
-			     qis[0] ? qis : "?");
+			     remedy ? remedy : "see dmesg",
+			     "state %s, quote_init_status %s: %s", state,
+			     qis[0] ? qis : "?", diag);
 		}
 	}
 
