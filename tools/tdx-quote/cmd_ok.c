@@ -284,7 +284,7 @@ out:
 }
 
 static void round_trip_hw(struct ok_state *st, int fd, const char *report,
-			  const char *root)
+			  const char *root, uint64_t td)
 {
 	static const char what[] = "round trip";
 	struct tdxq_trust *t;
@@ -310,9 +310,11 @@ static void round_trip_hw(struct ok_state *st, int fd, const char *report,
 	t = tdxq_trust_new();
 	if (!t || tdxq_trust_add_file(t, root, &e)) {
 		line(st, "FAIL", what, NULL, "%s", t ? e.msg : "out of memory");
-	} else if (quote_and_check(fd, rep, 0, t, NULL, why, sizeof(why),
+	} else if (quote_and_check(fd, rep, td, t, NULL, why, sizeof(why),
 				   &qlen)) {
-		line(st, "FAIL", what, "see dmesg; tdx-quote info", "%s", why);
+		line(st, "FAIL", what, strstr(why, "EDESTADDRREQ") ?
+		     "give the TD's handle with --td (docs/hardware.md)" :
+		     "see dmesg; tdx-quote info", "%s", why);
 	} else {
 		line(st, " OK ", what, NULL, "%s", why);
 	}
@@ -323,6 +325,8 @@ static void round_trip_hw(struct ok_state *st, int fd, const char *report,
 int cmd_ok(int argc, char **argv)
 {
 	const char *dev = TDXQ_DEV_PATH, *report = NULL, *root = NULL;
+	const char *td_arg = NULL;
+	uint64_t td = 0;
 	char ver[64], backend[32] = "", state[64] = "", pages[32], donated[32];
 	char qis[64] = "", devno[32];
 	struct ok_state st = { 0 };
@@ -333,15 +337,27 @@ int cmd_ok(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		const char **dst = !strcmp(argv[i], "--device") ? &dev :
 				   !strcmp(argv[i], "--report") ? &report :
-				   !strcmp(argv[i], "--root") ? &root : NULL;
+				   !strcmp(argv[i], "--root") ? &root :
+				   !strcmp(argv[i], "--td") ? &td_arg : NULL;
 
 		if (!dst) {
-			fprintf(stderr, "usage: tdx-quote ok [--device PATH] [--report FILE --root PEM]\n");
+			fprintf(stderr, "usage: tdx-quote ok [--device PATH] [--report FILE --root PEM [--td HANDLE]]\n");
 			return 1;
 		}
 		*dst = opt_arg(argc, argv, &i, "ok");
 		if (!*dst)
 			return 1;
+	}
+	if (td_arg) {
+		char *end;
+
+		errno = 0;
+		td = strtoull(td_arg, &end, 0);
+		if (errno || end == td_arg || *end || td_arg[0] == '-') {
+			fprintf(stderr, "tdx-quote ok: --td wants a number (e.g. 0x1234000), not '%s'\n",
+				td_arg);
+			return 1;
+		}
 	}
 
 	/* the module */
@@ -513,7 +529,7 @@ int cmd_ok(int argc, char **argv)
 	else if (sim)
 		round_trip_sim(&st, fd);
 	else
-		round_trip_hw(&st, fd, report, root);
+		round_trip_hw(&st, fd, report, root, td);
 	if (fd >= 0)
 		close(fd);
 

@@ -122,7 +122,7 @@ static void usage(FILE *f)
 		"                               1 usage, 2 malformed, 3 untrusted,\n"
 		"                               4 signature, 5 policy)\n"
 		"  dump QUOTE [--json]          show a quote without verifying it\n"
-		"  ok [--device PATH] [--report FILE --root PEM]\n"
+		"  ok [--device PATH] [--report FILE --root PEM [--td HANDLE]]\n"
 		"                               check that quoting works here\n"
 		"QUOTE may be - (stdin).  See docs/tdx-quote.md.\n");
 }

@@ -31,7 +31,7 @@ run_one() {
 	echo "$out" | grep '^# ' | head -1
 }
 
-insmod "$MODDIR/tdx_ext_sim.ko" seed=7171 || { t_fail bench-qgsd-load "insmod sim"; exit 0; }
+insmod "$MODDIR/tdx_ext_sim.ko" seed=7171 td_wildcard=1 || { t_fail bench-qgsd-load "insmod sim"; exit 0; }
 insmod "$MODDIR/tdx_ext.ko" backend=sim || { t_fail bench-qgsd-load "insmod tdx_ext"; rmmod tdx_ext_sim; exit 0; }
 sim_td bench-td 71 "$A/td" >/dev/null &&
 	sim_report bench-report "$TD_ID" "$(reportdata_hex 71)" "$A/td/report.bin" >/dev/null

@@ -55,7 +55,7 @@ if ! cat "$SIM_DBG/root_cert.pem" >"$D/root_cert.pem" 2>/dev/null ||
 fi
 MRTD=$(sed -n 's/^mrtd=//p' "$D/measurements.txt")
 
-if t_run get "$TQ" get --report "$D/report.bin" -o "$D/quote.cbor"; then
+if t_run get "$TQ" get --report "$D/report.bin" --td "$TD_HANDLE" -o "$D/quote.cbor"; then
 	t_run verify "$TQ" verify "$D/quote.cbor" --root "$D/root_cert.pem" \
 		--report-data "$RD" --mrtd "$MRTD"
 	# Not vacuous: the same quote against a root that did not sign it.

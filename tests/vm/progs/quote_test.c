@@ -125,6 +125,7 @@ static const char *errname(int e)
 	case EOPNOTSUPP: return "EOPNOTSUPP";
 	case ETIMEDOUT: return "ETIMEDOUT";
 	case ECANCELED: return "ECANCELED";
+	case EDESTADDRREQ: return "EDESTADDRREQ";
 	}
 	snprintf(buf, sizeof(buf), "errno %d", e);
 	return buf;
@@ -135,7 +136,7 @@ static int errno_by_name(const char *s)
 	static const int all[] = {
 		EPERM, ENOENT, EINTR, EIO, E2BIG, EAGAIN, ENOMEM, EACCES,
 		EFAULT, EBUSY, ENODEV, EINVAL, ENOSPC, ENOTTY, EBADMSG,
-		EOPNOTSUPP, ETIMEDOUT,
+		EOPNOTSUPP, ETIMEDOUT, EDESTADDRREQ,
 	};
 	size_t i;
 
@@ -1014,12 +1015,14 @@ static int cmd_errors(void)
 		   ST_TD_MISMATCH);
 	module_errors++;
 
-	/* td 0: the TD is identified from the report */
+	/*
+	 * td 0: the simulator, like TDH.QUOTE.GET's ABI, wants the TD's TDR
+	 * page (td_wildcard=0): EDESTADDRREQ, the status says RCX.
+	 */
 	r = base; r.td = 0;
-	e = quote_ioctl(fd, &r);
-	CHECK(!e && same_quote(&ref, o.p, r.quote_len), "td-0-from-report-ok",
-	      "%s", rdesc(e, &r));
-	successes += !e;
+	expect_err("td-0-edestaddrreq", quote_ioctl(fd, &r), &r, EDESTADDRREQ,
+		   ST_OPERAND_INVALID_RCX);
+	module_errors++;
 
 	/* --- ENOTTY: numbers that are not ours --- */
 	{
@@ -1120,14 +1123,15 @@ static unsigned int ebit(int e)
 	case ENOSPC: return 1u << 4;
 	case EBADMSG: return 1u << 5;
 	case ENOTTY: return 1u << 6;
-	default: return 1u << 7;	/* anything else: never allowed */
+	case EDESTADDRREQ: return 1u << 7;
+	default: return 1u << 8;	/* anything else: never allowed */
 	}
 }
 
 static void emask_str(unsigned int m, char *buf, size_t len)
 {
 	static const int es[] = { 0, EINVAL, E2BIG, EFAULT, ENOSPC, EBADMSG,
-				  ENOTTY };
+				  ENOTTY, EDESTADDRREQ };
 	size_t i, n = 0;
 
 	buf[0] = 0;
@@ -1166,10 +1170,10 @@ static int cmd_fuzz(void)
 		[PK_NONCANON] = 1, [PK_TOP] = 1, [PK_PARTIAL] = 3, [PK_RO] = 3,
 		[PK_OUT] = 185,	/* PK_OUT here: the struct buffer */
 	};
-	unsigned long counts[8] = { 0 }, n_info_ok = 0, n_quote_ok = 0;
+	unsigned long counts[9] = { 0 }, n_info_ok = 0, n_quote_ok = 0;
 	unsigned long n_expensive = 0, n_mismatch = 0, n_enotty_cmds = 0;
 	unsigned long n_broken = 0;
-	double tsum[8] = { 0 };
+	double tsum[9] = { 0 };
 	unsigned char *good, *badrep, *randb, *sbuf, pre[320];
 	struct arena in_a, out_a, st_a;
 	struct quote ref;
@@ -1443,12 +1447,20 @@ static int cmd_fuzz(void)
 				   (kin == PK_PARTIAL && q.in_len > 512)) {
 				allowed = ebit(EFAULT);
 			} else {
-				bool valid_td = q.td == td || q.td == 0 ||
-						q.td == other;
+				bool valid_td = q.td == td || q.td == other;
 				bool good_rep = (kin == PK_REPORT ||
 						 kin == PK_RO);
 
-				if (q.in_len != 1024 || !valid_td)
+				/*
+				 * The simulator wants a live TD's handle
+				 * (td_wildcard=0): td 0 is EDESTADDRREQ,
+				 * or EINVAL when an operand it checks
+				 * first is bad too.
+				 */
+				if (!q.td)
+					allowed = ebit(EDESTADDRREQ) |
+						  ebit(EINVAL);
+				else if (q.in_len != 1024 || !valid_td)
 					allowed = ebit(EINVAL);
 				else if (!good_rep || q.td == other)
 					allowed = ebit(EBADMSG);
@@ -1559,11 +1571,11 @@ static int cmd_fuzz(void)
 	}
 	t1 = now_s();
 
-	printf("# fuzz: %llu of %llu calls in %.1f s (seed %llu): success %lu (quotes %lu, info %lu), EINVAL %lu, E2BIG %lu, EFAULT %lu, ENOSPC %lu, EBADMSG %lu, ENOTTY %lu, other %lu; %lu reached signing; %lu mismatches\n",
+	printf("# fuzz: %llu of %llu calls in %.1f s (seed %llu): success %lu (quotes %lu, info %lu), EINVAL %lu, E2BIG %lu, EFAULT %lu, ENOSPC %lu, EBADMSG %lu, ENOTTY %lu, EDESTADDRREQ %lu, other %lu; %lu reached signing; %lu mismatches\n",
 	       (unsigned long long)it, (unsigned long long)n, t1 - t0,
 	       (unsigned long long)opt.seed, counts[0], n_quote_ok, n_info_ok,
 	       counts[1], counts[2], counts[3], counts[4], counts[5], counts[6],
-	       counts[7], n_expensive, n_mismatch);
+	       counts[7], counts[8], n_expensive, n_mismatch);
 	printf("# fuzz: mean microseconds per call: success %.0f, EINVAL %.0f, E2BIG %.0f, EFAULT %.0f, ENOSPC %.0f, EBADMSG %.0f, ENOTTY %.0f; %lu requests made invalid on purpose, %lu unknown commands\n",
 	       tsum[0] * 1e6 / (counts[0] ? counts[0] : 1),
 	       tsum[1] * 1e6 / (counts[1] ? counts[1] : 1),
