@@ -15,10 +15,13 @@
 #
 # KERNEL: deb61 deb612 (Debian 12's, installed on this machine), trixie
 # (Debian 13's 6.12), trixie-bpo (trixie-backports' 7.x), sid (unstable's
-# 7.x), each Debian's own image, and debug (tests/vm/debug-kernel.sh).  The
-# trixie and sid kernels and their headers live in Debian build roots
-# (tests/vm/debroot.sh): the modules are built there, with that Debian's
-# gcc and sparse, as a Debian 13 (or sid) host would build them.
+# 7.x), each Debian's own image, and debug (tests/vm/debug-kernel.sh:
+# trixie-backports' 7.3 source with packaging/kernel/7.3/*.patch, KASAN,
+# lockdep, kmemleak, KUnit, INTEL_TDX_HOST=y).  The trixie and sid kernels
+# and their headers live in Debian build roots (tests/vm/debroot.sh): the
+# modules are built there, with that Debian's gcc and sparse, as a Debian
+# 13 (or sid) host would build them; so are the debug kernel and its
+# modules (the trixie root's gcc-14 and sparse).
 #
 # Every build: W=1 and C=1; no compiler or sparse warning; sparse must have
 # checked every C file; no import a kernel of the matrix would refuse
@@ -149,6 +152,10 @@ resolve_kernel() {
 		KDIR_HOST=$KDIR
 		IMAGE=$DEBUG_BZIMAGE
 		MODROOT=$DEBUG_MODROOT
+		# Built with the trixie root's gcc-14; its build and source
+		# trees (in TDX_CACHE) mounted there at the same paths.
+		KRUN=(env "TDX_ROOT_BINDS=$DEBUG_KDIR $DEBUG_SRC"
+		      "$here/debroot.sh" --run trixie)
 		;;
 	esac
 	[ -n "$image_override" ] && IMAGE=$image_override
@@ -162,7 +169,7 @@ other_symvers() {
 	local f
 	for f in /lib/modules/*/build/Module.symvers \
 		 "$TDX_CACHE"/root-*/usr/src/linux-headers-*/Module.symvers \
-		 "$TDX_CACHE"/debug-*/Module.symvers; do
+		 "$TDX_CACHE"/debug-kernel/build-*/Module.symvers; do
 		[ -f "$f" ] && [ "$f" != "$KDIR_HOST/Module.symvers" ] && echo "--also $f"
 	done
 }
