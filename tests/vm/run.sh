@@ -184,9 +184,10 @@ kmake() {
 # kbuild's note that the host's pahole is not the kernel's, which says
 # nothing about our code), sparse run on every C file (Debian's 7.x
 # linux-kbuild lacks scripts/checker-valid.sh, and C=1 then checks
-# nothing without a word), and no import a kernel would refuse.
+# nothing without a word), no import a kernel would refuse, and no
+# reference to the kernel's TDX module initialisation.
 check_build() {
-	local name=$1 d=$2 log=$3 warns cc ck unchecked out
+	local name=$1 d=$2 log=$3 warns cc ck unchecked out ko refs
 	warns=$(grep -E 'warning:|error:' "$log" | grep -v 'pahole version differs')
 	if [ -n "$warns" ]; then
 		res FAIL "$tag/$name-W1-clean" "$(echo "$warns" | head -1) (+$(($(echo "$warns" | wc -l) - 1)) more; $log)"
@@ -209,6 +210,32 @@ check_build() {
 		res PASS "$tag/$name-imports"
 	else
 		res FAIL "$tag/$name-imports" "$(echo "$out" | head -3 | tr '\n' '|')"
+	fi
+	# The kernel initialises the TDX module (7.2 on: at boot) or KVM
+	# does (6.16 to 7.1), and only the kernel can ask it for the quoting
+	# add-on (packaging/kernel/): a module calling tdx_enable() or
+	# tdx_cpu_enable() would at best get a module configured without
+	# it.  Neither name may appear anywhere in a module: as an import,
+	# as the bare name symbol_get() looks up, in a message or a symbol.
+	refs=
+	for ko in "$d"/*.ko; do
+		[ -f "$ko" ] || continue
+		grep -a -q -E 'tdx_(cpu_)?enable' "$ko" || continue
+		refs="$refs; $(basename "$ko"): $(strings -a "$ko" | grep -E 'tdx_(cpu_)?enable' |
+			sort -u | awk '
+			/^[0-7][a-z_]+: / { $0 = substr($0, 2) }	# printk level
+			/^tdx_(cpu_)?enable$/ { bare = bare (bare ? ", " : "") "\"" $0 "\"" ; n++; next }
+			{ if (m++ < 3) other = other ", \"" substr($0, 1, 40) "\""; n++ }
+			END {
+				if (bare) printf "%s (the names symbol_get() looks up)", bare
+				printf "%s%s", (bare ? other : substr(other, 3)), (m > 3 ? ", ..." : "")
+				printf " (%d strings)", n
+			}')"
+	done
+	if [ -n "$refs" ]; then
+		res FAIL "$tag/$name-no-tdx-init-refs" "${refs#; }"
+	else
+		res PASS "$tag/$name-no-tdx-init-refs"
 	fi
 }
 
