@@ -11,7 +11,7 @@
 #
 # Installs what it needs first (tests/vm/setup.sh; quick when all is there),
 # makes the Debian 13 and sid build roots (tests/vm/debroot.sh) and builds
-# the debug kernel on first use (a few minutes and about 11 minutes, then
+# the debug kernel on first use (a few minutes and about 13 minutes, then
 # cached in /var/cache/tdx-ext), prints each tier's time and ends with the line
 # "N passed, N failed".  Exit status: 0 all passed, 1 a test failed,
 # 2 the suite could not run.
@@ -41,7 +41,7 @@ sel=()
 want build && sel+=("${build_kernels[@]}")
 want deb13 && sel+=(trixie-bpo)
 read -r -a roots <<<"$(for k in "${sel[@]}"; do
-	case "$k" in trixie|trixie-bpo) echo trixie ;; sid) echo sid ;; esac
+	case "$k" in trixie|trixie-bpo|debug) echo trixie ;; sid) echo sid ;; esac
 done | sort -u | tr '\n' ' ')"
 
 results=$TDX_STATE/results.txt

@@ -27,9 +27,11 @@
 #   tests/vm/debroot.sh --run SUITE CMD...
 #                                      run CMD in the root, as root, with
 #                                      /proc, /dev and this tree (and
-#                                      $TDX_STATE) mounted at their own
-#                                      paths, in a private mount namespace
-#                                      that vanishes with CMD
+#                                      $TDX_STATE, and the directories in
+#                                      $TDX_ROOT_BINDS, space-separated)
+#                                      mounted at their own paths, in a
+#                                      private mount namespace that
+#                                      vanishes with CMD
 #
 # Exit status 2 when a root cannot be made.
 
@@ -46,8 +48,9 @@ SID_PKGS="$COMMON_PKGS gcc libc6-dev sparse"
 
 root_of() { echo "$TDX_CACHE/root-$1"; }
 
-# run_in ROOT CMD...: CMD chrooted into ROOT, with /proc, /dev, this tree
-# and TDX_STATE mounted at the same paths as outside, so that paths (build
+# run_in ROOT CMD...: CMD chrooted into ROOT, with /proc, /dev, this tree,
+# TDX_STATE and the directories in TDX_ROOT_BINDS (e.g. the debug kernel's
+# cache) mounted at the same paths as outside, so that paths (build
 # directories, logs) mean the same on both sides.  unshare -m: the mounts
 # belong to a namespace of their own and go away with CMD, even when CMD is
 # killed.
@@ -55,14 +58,14 @@ run_in() {
 	local root=$1
 	shift
 	[ -x "$root/bin/sh" ] || die_setup "no build root at $root"
-	TDX_TOP=$TDX_TOP TDX_STATE=$TDX_STATE \
+	TDX_TOP=$TDX_TOP TDX_STATE=$TDX_STATE TDX_ROOT_BINDS=${TDX_ROOT_BINDS:-} \
 	unshare -m --propagation private -- /bin/bash -c '
 		set -e
 		r=$1
 		shift
 		mount -t proc proc "$r/proc"
 		mount --rbind /dev "$r/dev"
-		for d in "$TDX_TOP" "$TDX_STATE"; do
+		for d in "$TDX_TOP" "$TDX_STATE" $TDX_ROOT_BINDS; do
 			mkdir -p "$r$d"
 			mount --bind "$d" "$r$d"
 		done

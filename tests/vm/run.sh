@@ -15,10 +15,13 @@
 #
 # KERNEL: deb61 deb612 (Debian 12's, installed on this machine), trixie
 # (Debian 13's 6.12), trixie-bpo (trixie-backports' 7.x), sid (unstable's
-# 7.x), each Debian's own image, and debug (tests/vm/debug-kernel.sh).  The
-# trixie and sid kernels and their headers live in Debian build roots
-# (tests/vm/debroot.sh): the modules are built there, with that Debian's
-# gcc and sparse, as a Debian 13 (or sid) host would build them.
+# 7.x), each Debian's own image, and debug (tests/vm/debug-kernel.sh:
+# trixie-backports' 7.3 source with packaging/kernel/7.3/*.patch, KASAN,
+# lockdep, kmemleak, KUnit, INTEL_TDX_HOST=y).  The trixie and sid kernels
+# and their headers live in Debian build roots (tests/vm/debroot.sh): the
+# modules are built there, with that Debian's gcc and sparse, as a Debian
+# 13 (or sid) host would build them; so are the debug kernel and its
+# modules (the trixie root's gcc-14 and sparse).
 #
 # Every build: W=1 and C=1; no compiler or sparse warning; sparse must have
 # checked every C file; no import a kernel of the matrix would refuse
@@ -149,6 +152,10 @@ resolve_kernel() {
 		KDIR_HOST=$KDIR
 		IMAGE=$DEBUG_BZIMAGE
 		MODROOT=$DEBUG_MODROOT
+		# Built with the trixie root's gcc-14; its build and source
+		# trees (in TDX_CACHE) mounted there at the same paths.
+		KRUN=(env "TDX_ROOT_BINDS=$DEBUG_KDIR $DEBUG_SRC"
+		      "$here/debroot.sh" --run trixie)
 		;;
 	esac
 	[ -n "$image_override" ] && IMAGE=$image_override
@@ -162,7 +169,7 @@ other_symvers() {
 	local f
 	for f in /lib/modules/*/build/Module.symvers \
 		 "$TDX_CACHE"/root-*/usr/src/linux-headers-*/Module.symvers \
-		 "$TDX_CACHE"/debug-*/Module.symvers; do
+		 "$TDX_CACHE"/debug-kernel/build-*/Module.symvers; do
 		[ -f "$f" ] && [ "$f" != "$KDIR_HOST/Module.symvers" ] && echo "--also $f"
 	done
 }
@@ -177,9 +184,10 @@ kmake() {
 # kbuild's note that the host's pahole is not the kernel's, which says
 # nothing about our code), sparse run on every C file (Debian's 7.x
 # linux-kbuild lacks scripts/checker-valid.sh, and C=1 then checks
-# nothing without a word), and no import a kernel would refuse.
+# nothing without a word), no import a kernel would refuse, and no
+# reference to the kernel's TDX module initialisation.
 check_build() {
-	local name=$1 d=$2 log=$3 warns cc ck unchecked out
+	local name=$1 d=$2 log=$3 warns cc ck unchecked out ko refs
 	warns=$(grep -E 'warning:|error:' "$log" | grep -v 'pahole version differs')
 	if [ -n "$warns" ]; then
 		res FAIL "$tag/$name-W1-clean" "$(echo "$warns" | head -1) (+$(($(echo "$warns" | wc -l) - 1)) more; $log)"
@@ -202,6 +210,32 @@ check_build() {
 		res PASS "$tag/$name-imports"
 	else
 		res FAIL "$tag/$name-imports" "$(echo "$out" | head -3 | tr '\n' '|')"
+	fi
+	# The kernel initialises the TDX module (7.2 on: at boot) or KVM
+	# does (6.16 to 7.1), and only the kernel can ask it for the quoting
+	# add-on (packaging/kernel/): a module calling tdx_enable() or
+	# tdx_cpu_enable() would at best get a module configured without
+	# it.  Neither name may appear anywhere in a module: as an import,
+	# as the bare name symbol_get() looks up, in a message or a symbol.
+	refs=
+	for ko in "$d"/*.ko; do
+		[ -f "$ko" ] || continue
+		grep -a -q -E 'tdx_(cpu_)?enable' "$ko" || continue
+		refs="$refs; $(basename "$ko"): $(strings -a "$ko" | grep -E 'tdx_(cpu_)?enable' |
+			sort -u | awk '
+			/^[0-7][a-z_]+: / { $0 = substr($0, 2) }	# printk level
+			/^tdx_(cpu_)?enable$/ { bare = bare (bare ? ", " : "") "\"" $0 "\"" ; n++; next }
+			{ if (m++ < 3) other = other ", \"" substr($0, 1, 40) "\""; n++ }
+			END {
+				if (bare) printf "%s (the names symbol_get() looks up)", bare
+				printf "%s%s", (bare ? other : substr(other, 3)), (m > 3 ? ", ..." : "")
+				printf " (%d strings)", n
+			}')"
+	done
+	if [ -n "$refs" ]; then
+		res FAIL "$tag/$name-no-tdx-init-refs" "${refs#; }"
+	else
+		res PASS "$tag/$name-no-tdx-init-refs"
 	fi
 }
 
@@ -485,7 +519,17 @@ boot_and_check() {	# kname
 	art_f=$dir/artifacts.txt
 	rm -f "$con" "$res_f" "$err" "$art_f"
 	append="console=ttyS0 loglevel=7 panic=-1 oops=panic rdinit=/init"
-	[ "$k" != debug ] && append="$append slub_debug=FZPU"
+	# SLUB's own checks on Debian's kernels; on the debug kernel, where
+	# KASAN does them, only U (alloc/free owners): any slub_debug flag
+	# takes the per-CPU sheaves away from a cache (7.3.4 mm/slub.c:7880,
+	# calculate_sheaf_capacity()), and a sheaf keeps the pointer to an
+	# object it handed out in a slot kmemleak scans (:4855-4870,
+	# alloc_from_pcs()), so that a leaked object never looks leaked.
+	if [ "$k" = debug ]; then
+		append="$append slub_debug=U"
+	else
+		append="$append slub_debug=FZPU"
+	fi
 	[ -n "$append_extra" ] && append="$append $append_extra"
 	local try
 	for try in 1 2; do

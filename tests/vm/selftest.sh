@@ -74,7 +74,7 @@ if have debug; then
 	# or KASAN report switches lockdep off.
 	expect all-bugs-debug 1 "FAIL .*/kernel-log-clean: kernel splat: " -- \
 		--inject lockdep,warn,leak,oob,kunit-fail debug
-	also warn-debug "FAIL .*/kernel-log-clean: kernel splat: .*WARNING: CPU: .* inject_init"
+	also warn-debug "FAIL .*/kernel-log-clean: kernel splat: .*WARNING: .*inject_init"
 	also leak-debug "FAIL .*/kmemleak: kmemleak: [1-9][0-9]* unreferenced object"
 	also oob-debug "FAIL .*/kernel-log-clean: kernel splat: .*BUG: KASAN: slab-out-of-bounds"
 	also lockdep-debug "FAIL .*/kernel-log-clean: kernel splat: .*possible circular locking"
@@ -111,8 +111,12 @@ if have trixie-bpo; then
 	TDX_STATE=$work/state-pahole "$here/run.sh" --build-only --prefix harness/pahole/ \
 		--make-args "PAHOLE=$here/plant/pahole-other" trixie-bpo >"$out" 2>&1
 	rc=$?
-	if [ $rc != 0 ]; then
-		res FAIL harness/pahole-line-no-failure "run.sh exited $rc ($out)"
+	# Only the pahole line is judged here: a failure of the build's other
+	# checks (the modules' own business: *-no-tdx-init-refs while the
+	# driver still takes tdx_enable()) is the vm tier's to report.
+	other=$(grep '^FAIL ' "$out" | grep -v -- '-no-tdx-init-refs: ')
+	if [ $rc != 0 ] && { [ $rc != 1 ] || [ -n "$other" ]; }; then
+		res FAIL harness/pahole-line-no-failure "run.sh exited $rc: $(echo "$other" | head -1) ($out)"
 	elif ! grep -q 'pahole version differs' "$work/state-pahole/trixie-bpo/build.log"; then
 		res FAIL harness/pahole-line-no-failure "the build printed no 'pahole version differs' line: not tested ($out)"
 	else
