@@ -49,6 +49,11 @@ struct sim_pool_keys {
 enum sim_leaf_idx { SIM_L_SYS_RD, SIM_L_MEM_ADD, SIM_L_EXT_INIT,
 		    SIM_L_QUOTE_INIT, SIM_L_QUOTE_GET, SIM_L_OTHER, SIM_L_NR };
 
+/* The TDX module's version: TDH.SYS.RD's four u16 version fields. */
+struct sim_version {
+	u16 major, minor, update, build;
+};
+
 struct sim_td {
 	struct list_head node;
 	unsigned int id;
@@ -80,6 +85,9 @@ struct sim {
 	bool pool_u16;
 	u32 max_quote;
 	u32 slice_us;
+
+	/* what the kernel's TDX init, or the last runtime update, left */
+	struct sim_version version;
 
 	/* fault injection (debugfs) */
 	u32 fail_leaf, fail_after;

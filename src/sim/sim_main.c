@@ -61,6 +61,8 @@ static int state_show(struct seq_file *m, void *v)
 		   sim.fatal_status, sim.npages, sim.pool_required);
 	seq_printf(m, "max_quote_size=%u\nquote_job_active=%d\n",
 		   sim.max_quote, sim.job.active);
+	seq_printf(m, "version=%u.%u.%u\nbuild=%u\n", sim.version.major,
+		   sim.version.minor, sim.version.update, sim.version.build);
 	mutex_unlock(&sim.lock);
 	return 0;
 }

@@ -17,6 +17,8 @@
 struct sim sim = {
 	.lock = __MUTEX_INITIALIZER(sim.lock),
 	.tds = LIST_HEAD_INIT(sim.tds),
+	/* Simulated: no TDX module with this version has Extensions. */
+	.version = { .major = 1, .minor = 5, .update = 16, .build = 900 },
 };
 
 /* After one minimal step of work, may the current call go on? */
@@ -50,6 +52,18 @@ static u64 sys_rd(struct tdx_ext_args *args)
 		if (!sim.quote_ready)
 			return TDX_SYS_STATE_INCORRECT;
 		args->r8 = sim.max_quote;
+		break;
+	case TDX_MD_MAJOR_VERSION:
+		args->r8 = sim.version.major;
+		break;
+	case TDX_MD_MINOR_VERSION:
+		args->r8 = sim.version.minor;
+		break;
+	case TDX_MD_UPDATE_VERSION:
+		args->r8 = sim.version.update;
+		break;
+	case TDX_MD_BUILD_NUM:
+		args->r8 = sim.version.build;
 		break;
 	default:
 		return TDX_METADATA_FIELD_ID_INCORRECT;
