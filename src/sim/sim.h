@@ -49,6 +49,17 @@ struct sim_pool_keys {
 enum sim_leaf_idx { SIM_L_SYS_RD, SIM_L_MEM_ADD, SIM_L_EXT_INIT,
 		    SIM_L_QUOTE_INIT, SIM_L_QUOTE_GET, SIM_L_OTHER, SIM_L_NR };
 
+/* What a SEAMCALL finds on the platform (parameter and debugfs tdx_state). */
+enum sim_tdx_state {
+	SIM_TDX_READY,		/* the kernel initialised the TDX module */
+	SIM_TDX_UNINIT,		/* loaded, but TDH.SYS.INIT/LP.INIT not done */
+	SIM_TDX_VMX_OFF,	/* SEAMCALL raises #UD: the CPU is not post-VMXON */
+	SIM_TDX_NO_MODULE,	/* SEAMCALL fails with VMfailInvalid */
+	SIM_TDX_NR
+};
+
+extern const char * const sim_tdx_state_names[SIM_TDX_NR];
+
 /* The TDX module's version: TDH.SYS.RD's four u16 version fields. */
 struct sim_version {
 	u16 major, minor, update, build;
@@ -87,6 +98,7 @@ struct sim {
 	u32 slice_us;
 
 	/* what the kernel's TDX init, or the last runtime update, left */
+	enum sim_tdx_state tdx_state;
 	struct sim_version version;
 
 	/* fault injection (debugfs) */

@@ -13,6 +13,7 @@
 #include <linux/random.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "sim.h"
@@ -46,6 +47,10 @@ static ulong seed;
 module_param(seed, ulong, 0444);
 MODULE_PARM_DESC(seed, "derive the device secret from this seed, for reproducible keys; 0: random (default: 0)");
 
+static char *tdx_state = "ready";
+module_param(tdx_state, charp, 0444);
+MODULE_PARM_DESC(tdx_state, "the platform as the kernel left it: ready; uninit (TDX module loaded, not initialised); vmx_off (SEAMCALL raises #UD); no_module (SEAMCALL fails VMfailInvalid); debugfs tdx_state changes it later (default: ready)");
+
 static struct dentry *sim_debugfs;
 
 static const char * const leaf_names[SIM_L_NR] = {
@@ -55,6 +60,7 @@ static const char * const leaf_names[SIM_L_NR] = {
 static int state_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&sim.lock);
+	seq_printf(m, "tdx_state=%s\n", sim_tdx_state_names[sim.tdx_state]);
 	seq_printf(m, "features=%#llx\next_ready=%d\nquote_ready=%d\nfatal=%d\n",
 		   sim.features, sim.ext_ready, sim.quote_ready, sim.fatal);
 	seq_printf(m, "fatal_status=%#llx\npool_pages=%lu\npool_required=%u\n",
@@ -134,6 +140,50 @@ out:
 	return ret;
 }
 DEFINE_SHOW_ATTRIBUTE(root_pem);
+
+/* tdx_state: read the platform's state, write another (one word). */
+static int tdx_state_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&sim.lock);
+	seq_printf(m, "%s\n", sim_tdx_state_names[sim.tdx_state]);
+	mutex_unlock(&sim.lock);
+	return 0;
+}
+
+static int tdx_state_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, tdx_state_show, NULL);
+}
+
+static ssize_t tdx_state_write(struct file *file, const char __user *ubuf,
+			       size_t len, loff_t *ppos)
+{
+	char buf[16];
+	int st;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	st = sysfs_match_string(sim_tdx_state_names, buf);
+	if (st < 0)
+		return -EINVAL;
+	mutex_lock(&sim.lock);
+	sim.tdx_state = st;
+	mutex_unlock(&sim.lock);
+	pr_info("tdx_state=%s\n", sim_tdx_state_names[st]);
+	return len;
+}
+
+static const struct file_operations tdx_state_fops = {
+	.owner = THIS_MODULE,
+	.open = tdx_state_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+	.write = tdx_state_write,
+};
 
 /* "LEAF K STATUS": the K-th next call of LEAF returns STATUS. */
 static ssize_t fail_leaf_write(struct file *file, const char __user *ubuf,
@@ -216,6 +266,7 @@ static void sim_debugfs_init(void)
 	debugfs_create_file("stats", 0400, d, NULL, &stats_fops);
 	debugfs_create_file("root_cert.der", 0444, d, NULL, &root_der_fops);
 	debugfs_create_file("root_cert.pem", 0444, d, NULL, &root_pem_fops);
+	debugfs_create_file("tdx_state", 0600, d, NULL, &tdx_state_fops);
 	debugfs_create_file("fail_leaf", 0200, d, NULL, &fail_leaf_fops);
 	debugfs_create_file_unsafe("rnd_no_entropy", 0600, d,
 				   &sim.rnd_no_entropy, &u32_fops);
@@ -232,6 +283,15 @@ static void sim_debugfs_init(void)
 static int check_params(void)
 {
 	u64 need = SIM_POOL_SCRATCH_OFF + 2ull * max_quote_size;
+	int st;
+
+	st = sysfs_match_string(sim_tdx_state_names, tdx_state);
+	if (st < 0) {
+		pr_err("tdx_state=%s: must be ready, uninit, vmx_off or no_module\n",
+		       tdx_state);
+		return -EINVAL;
+	}
+	sim.tdx_state = st;
 
 	if (max_quote_size < SZ_4K || max_quote_size > SZ_4M) {
 		pr_err("max_quote_size=%u: must be 4096 to 4194304\n",

@@ -21,6 +21,13 @@ struct sim sim = {
 	.version = { .major = 1, .minor = 5, .update = 16, .build = 900 },
 };
 
+const char * const sim_tdx_state_names[SIM_TDX_NR] = {
+	[SIM_TDX_READY] = "ready",
+	[SIM_TDX_UNINIT] = "uninit",
+	[SIM_TDX_VMX_OFF] = "vmx_off",
+	[SIM_TDX_NO_MODULE] = "no_module",
+};
+
 /* After one minimal step of work, may the current call go on? */
 bool sim_out_of_time(u64 start_ns)
 {
@@ -105,6 +112,34 @@ static bool supported(enum sim_leaf_idx idx)
 	}
 }
 
+/*
+ * What the platform answers before any leaf runs: the SEAMCALL instruction
+ * itself fails (no TDX module, or VMX off: the codes the kernel's SEAMCALL
+ * stub makes of VMfailInvalid and #UD), then the dispatcher of Intel's TDX
+ * module (src/vmm_dispatcher/tdx_vmm_dispatcher.c) refuses a leaf version
+ * it does not know, and before the TDX module is initialised every leaf but
+ * a few TDH.SYS.* ones: TDX_SYS_NOT_READY.  TDH.SYS.RD passes the
+ * dispatcher and then fails in tdh_sys_rd.c, LP.INIT not being done on the
+ * calling CPU.  0: the call goes on.
+ */
+static u64 platform_refuses(u64 fn, enum sim_leaf_idx idx)
+{
+	switch (sim.tdx_state) {
+	case SIM_TDX_NO_MODULE:
+		return TDX_SEAMCALL_VMFAILINVALID;
+	case SIM_TDX_VMX_OFF:
+		return TDX_SEAMCALL_UD;
+	default:
+		break;
+	}
+	if (fn >> 16)
+		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX;
+	if (sim.tdx_state == SIM_TDX_UNINIT)
+		return idx == SIM_L_SYS_RD ? TDX_SYS_LP_INIT_NOT_DONE :
+					     TDX_SYS_NOT_READY;
+	return 0;
+}
+
 /* Fault injection, checked before a leaf does anything. */
 static bool injected(enum sim_leaf_idx idx, u64 leaf, u64 *st)
 {
@@ -143,7 +178,10 @@ u64 tdx_sim_seamcall(u64 fn, struct tdx_ext_args *args)
 	might_sleep();
 	mutex_lock(&sim.lock);
 	sim.calls[idx]++;
-	if (fn >> 16 || !supported(idx)) {
+	st = platform_refuses(fn, idx);
+	if (st)
+		goto out;
+	if (!supported(idx)) {
 		st = TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX;
 		goto out;
 	}
