@@ -99,6 +99,7 @@ struct sim {
 
 	/* what the kernel's TDX init, or the last runtime update, left */
 	enum sim_tdx_state tdx_state;
+	bool quote_configured;		/* TDH.SYS.CONFIG asked for quoting */
 	struct sim_version version;
 
 	/* fault injection (debugfs) */

@@ -47,6 +47,10 @@ static ulong seed;
 module_param(seed, ulong, 0444);
 MODULE_PARM_DESC(seed, "derive the device secret from this seed, for reproducible keys; 0: random (default: 0)");
 
+static bool config_quote = true;
+module_param(config_quote, bool, 0444);
+MODULE_PARM_DESC(config_quote, "the kernel configured the quoting add-on (TDH.SYS.CONFIG v1, R9 bit 50); 0: as every released kernel, TDH.QUOTE.* return TDX_QUOTE_NOT_CONFIGURED (default: 1)");
+
 static char *tdx_state = "ready";
 module_param(tdx_state, charp, 0444);
 MODULE_PARM_DESC(tdx_state, "the platform as the kernel left it: ready; uninit (TDX module loaded, not initialised); vmx_off (SEAMCALL raises #UD); no_module (SEAMCALL fails VMfailInvalid); debugfs tdx_state changes it later (default: ready)");
@@ -60,7 +64,8 @@ static const char * const leaf_names[SIM_L_NR] = {
 static int state_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&sim.lock);
-	seq_printf(m, "tdx_state=%s\n", sim_tdx_state_names[sim.tdx_state]);
+	seq_printf(m, "tdx_state=%s\nconfig_quote=%d\n",
+		   sim_tdx_state_names[sim.tdx_state], sim.quote_configured);
 	seq_printf(m, "features=%#llx\next_ready=%d\nquote_ready=%d\nfatal=%d\n",
 		   sim.features, sim.ext_ready, sim.quote_ready, sim.fatal);
 	seq_printf(m, "fatal_status=%#llx\npool_pages=%lu\npool_required=%u\n",
@@ -342,6 +347,8 @@ static int __init tdx_sim_init(void)
 		return ret;
 	sim.features = (ext ? TDX_FEATURES0_EXT : 0) |
 		       (quote ? TDX_FEATURES0_QUOTE : 0);
+	/* A TDX module without quoting refuses to configure it. */
+	sim.quote_configured = quote && config_quote;
 	sim.pool_required = ext ? pool_pages : 0;
 	sim.pool_u16 = pool_field_u16;
 	sim.max_quote = max_quote_size;
@@ -372,9 +379,10 @@ static int __init tdx_sim_init(void)
 		goto err_pool;
 	}
 	sim_debugfs_init();
-	pr_info("version %s loaded: SIMULATED TDX module, quotes are not trustworthy (pool %u pages, max quote %u bytes%s)\n",
+	pr_info("version %s loaded: SIMULATED TDX module, quotes are not trustworthy (pool %u pages, max quote %u bytes%s%s)\n",
 		TDX_EXT_VERSION, sim.pool_required, sim.max_quote,
-		seed ? ", fixed seed" : "");
+		seed ? ", fixed seed" : "",
+		quote && !config_quote ? ", quoting not configured" : "");
 	return 0;
 
 err_pool:

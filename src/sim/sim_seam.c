@@ -185,6 +185,12 @@ u64 tdx_sim_seamcall(u64 fn, struct tdx_ext_args *args)
 		st = TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX;
 		goto out;
 	}
+	/* Advertised in FEATURES0, but the kernel did not turn it on. */
+	if ((idx == SIM_L_QUOTE_INIT || idx == SIM_L_QUOTE_GET) &&
+	    !sim.quote_configured) {
+		st = TDX_QUOTE_NOT_CONFIGURED;
+		goto out;
+	}
 	if (injected(idx, TDX_LEAF(fn), &st))
 		goto out;
 	if (sim.fatal && idx != SIM_L_SYS_RD) {
