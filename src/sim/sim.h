@@ -106,6 +106,7 @@ struct sim {
 	u32 fail_leaf, fail_after;
 	u64 fail_status;
 	u32 rnd_no_entropy;
+	u32 busy;			/* calls left to answer OPERAND_BUSY */
 	bool never_finish, every_step, stall_quote_get;
 
 	/* the pool */
@@ -131,7 +132,7 @@ struct sim {
 	unsigned int next_td_id, last_td_id;
 
 	/* statistics */
-	u64 calls[SIM_L_NR], resumes[SIM_L_NR];
+	u64 calls[SIM_L_NR], resumes[SIM_L_NR], busy_injected[SIM_L_NR];
 };
 
 extern struct sim sim;

@@ -85,8 +85,9 @@ static int stats_show(struct seq_file *m, void *v)
 
 	mutex_lock(&sim.lock);
 	for (i = 0; i < SIM_L_NR; i++)
-		seq_printf(m, "%s calls=%llu resumes=%llu\n", leaf_names[i],
-			   sim.calls[i], sim.resumes[i]);
+		seq_printf(m, "%s calls=%llu resumes=%llu busy=%llu\n",
+			   leaf_names[i], sim.calls[i], sim.resumes[i],
+			   sim.busy_injected[i]);
 	mutex_unlock(&sim.lock);
 	return 0;
 }
@@ -275,6 +276,7 @@ static void sim_debugfs_init(void)
 	debugfs_create_file("fail_leaf", 0200, d, NULL, &fail_leaf_fops);
 	debugfs_create_file_unsafe("rnd_no_entropy", 0600, d,
 				   &sim.rnd_no_entropy, &u32_fops);
+	debugfs_create_file_unsafe("busy", 0600, d, &sim.busy, &u32_fops);
 	debugfs_create_file_unsafe("never_finish", 0600, d, &sim.never_finish,
 				   &bool_fops);
 	debugfs_create_file_unsafe("every_step", 0600, d, &sim.every_step,

@@ -149,6 +149,13 @@ static bool injected(enum sim_leaf_idx idx, u64 leaf, u64 *st)
 	}
 	if (idx == SIM_L_MEM_ADD || idx == SIM_L_EXT_INIT ||
 	    idx == SIM_L_QUOTE_INIT || idx == SIM_L_QUOTE_GET) {
+		/* Another SEAMCALL (KVM's) holds a lock this one needs. */
+		if (sim.busy) {
+			sim.busy--;
+			sim.busy_injected[idx]++;
+			*st = TDX_OPERAND_BUSY;
+			return true;
+		}
 		if (sim.never_finish) {
 			*st = TDX_INTERRUPTED_RESUMABLE;
 			return true;
