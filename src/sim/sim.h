@@ -96,6 +96,7 @@ struct sim {
 	bool pool_u16;
 	u32 max_quote;
 	u32 slice_us;
+	bool td_wildcard;		/* QUOTE.GET: RCX 0 = the report's TD */
 
 	/* what the kernel's TDX init, or the last runtime update, left */
 	enum sim_tdx_state tdx_state;

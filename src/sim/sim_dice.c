@@ -254,7 +254,8 @@ static u64 quote_get_start(struct tdx_ext_args *in)
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_R10;
 	if (!in->r11 || in->r11 > SZ_64M)
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_R11;
-	if (in->rcx && !sim_td_by_handle(in->rcx))
+	/* RCX 0 names no TDR page: only td_wildcard makes it "any TD". */
+	if (in->rcx ? !sim_td_by_handle(in->rcx) : !sim.td_wildcard)
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX;
 
 	/* The input, copied into the pool, is what everything else uses. */

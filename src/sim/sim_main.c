@@ -47,6 +47,10 @@ static ulong seed;
 module_param(seed, ulong, 0444);
 MODULE_PARM_DESC(seed, "derive the device secret from this seed, for reproducible keys; 0: random (default: 0)");
 
+static bool td_wildcard;
+module_param(td_wildcard, bool, 0444);
+MODULE_PARM_DESC(td_wildcard, "convenience no TDX module offers: TDH.QUOTE.GET with RCX 0 quotes for the TD the report names; 0: RCX must be a live TD's TDR page (default: 0)");
+
 static bool config_quote = true;
 module_param(config_quote, bool, 0444);
 MODULE_PARM_DESC(config_quote, "the kernel configured the quoting add-on (TDH.SYS.CONFIG v1, R9 bit 50); 0: as every released kernel, TDH.QUOTE.* return TDX_QUOTE_NOT_CONFIGURED (default: 1)");
@@ -64,8 +68,9 @@ static const char * const leaf_names[SIM_L_NR] = {
 static int state_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&sim.lock);
-	seq_printf(m, "tdx_state=%s\nconfig_quote=%d\n",
-		   sim_tdx_state_names[sim.tdx_state], sim.quote_configured);
+	seq_printf(m, "tdx_state=%s\nconfig_quote=%d\ntd_wildcard=%d\n",
+		   sim_tdx_state_names[sim.tdx_state], sim.quote_configured,
+		   sim.td_wildcard);
 	seq_printf(m, "features=%#llx\next_ready=%d\nquote_ready=%d\nfatal=%d\n",
 		   sim.features, sim.ext_ready, sim.quote_ready, sim.fatal);
 	seq_printf(m, "fatal_status=%#llx\npool_pages=%lu\npool_required=%u\n",
@@ -355,6 +360,7 @@ static int __init tdx_sim_init(void)
 	sim.pool_u16 = pool_field_u16;
 	sim.max_quote = max_quote_size;
 	sim.slice_us = slice_us;
+	sim.td_wildcard = td_wildcard;
 
 	ret = sim_crypto_init();
 	if (ret)

@@ -17,7 +17,8 @@
  *            group), expect_class=HEX (the same, status bits 63:32 only),
  *            calls=N and no_entropy=N (exact counts of the loop),
  *            expect_u16=0|1 (MEMORY_POOL_REQUIRED_PAGES answers only to
- *            its u16 id).
+ *            its u16 id), td_wildcard=0|1 (the simulator's parameter:
+ *            whether QUOTE.GET takes RCX 0).
  *   results  read: every result line so far; any write clears it.
  *   report   write: 8-byte little-endian TD handle, then its 1024-byte
  *            TDREPORT (the quote groups' input).
@@ -116,6 +117,7 @@ struct st_ctx {
 	s64 calls;		/* < 0: not checked */
 	s64 no_entropy;		/* < 0: not checked */
 	bool expect_u16;
+	bool td_wildcard;	/* the simulator takes RCX 0 in QUOTE.GET */
 };
 
 /* An HPA_LINKED_LIST output buffer. */
@@ -943,10 +945,11 @@ static void grp_pre(struct st_ctx *c)
 		       TDX_SYS_STATE_INCORRECT, true);
 	st_leaf_expect(c, "quote-init-before-ext-init", TDH_QUOTE_INIT,
 		       TDX_SYS_STATE_INCORRECT, true);
-	if (st_q_prep(&qq, NULL, PAGE_SIZE)) {
+	if (st_q_prep(&qq, st.report_len == ST_REPORT_BLOB ? st.report : NULL,
+		      PAGE_SIZE)) {
 		st_fail(c, "quote-get-before-quote-init", "out of memory");
 	} else {
-		st_q_args(&qq, &a, 0);
+		st_q_args(&qq, &a, qq.handle);
 		st_q_fails(c, "quote-get-before-quote-init", &a,
 			   TDX_SYS_STATE_INCORRECT, true);
 		st_q_free(&qq);
@@ -1192,12 +1195,20 @@ static void grp_quote(struct st_ctx *c)
 	else
 		len = 0;
 
-	/* Handle 0: any live TD. */
+	/*
+	 * Handle 0 names no TDR page: refused, unless the simulator was
+	 * loaded with td_wildcard=1 (then: the TD the report names).
+	 */
 	st_q_args(&q, &a, 0);
-	st_q_get(c, &a, &lr, &got);
-	if (st_judge(c, "get-handle-0", &lr, TDX_SUCCESS, false) &&
-	    st_q_check_quote(c, "get-handle-0", &q.out, got, q.out.cap))
-		st_ok(c, "get-handle-0");
+	if (c->td_wildcard) {
+		st_q_get(c, &a, &lr, &got);
+		if (st_judge(c, "get-handle-0", &lr, TDX_SUCCESS, false) &&
+		    st_q_check_quote(c, "get-handle-0", &q.out, got, q.out.cap))
+			st_ok(c, "get-handle-0");
+	} else {
+		st_q_fails(c, "get-handle-0", &a,
+			   TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX, false);
+	}
 
 	/* The other TD, with its own report and handle. */
 	if (!have2) {
@@ -1317,7 +1328,9 @@ static void grp_resume_busy(struct st_ctx *c)
 	}
 	st_ok(c, "first-call-interrupted");
 
-	st_q_args(&q, &b, 0);
+	/* Other inputs: the same TD, a buffer said to be a byte shorter. */
+	b = orig;
+	b.r11--;
 	ret = st_call(TDH_QUOTE_GET, &b);
 	if (TDX_STATUS_CLASS(ret) == TDX_OPERAND_BUSY)
 		st_ok(c, "other-inputs-busy");
@@ -1371,6 +1384,8 @@ static int st_parse_param(struct st_ctx *c, char *kv)
 	}
 	if (!strcmp(kv, "expect_u16"))
 		return kstrtobool(v, &c->expect_u16);
+	if (!strcmp(kv, "td_wildcard"))
+		return kstrtobool(v, &c->td_wildcard);
 	if (!strcmp(kv, "expect") || !strcmp(kv, "expect_class")) {
 		if (kstrtou64(v, 16, &c->expect))
 			return -EINVAL;

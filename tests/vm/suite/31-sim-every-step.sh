@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Bring-up and quoting with every call a minimal step (slice_us=0), a
-# 4 MiB MAX_QUOTE_SIZE (a three-node HPA_LINKED_LIST output buffer) and a
-# pool just big enough for it.  Each resumable leaf must have been resumed;
+# 4 MiB MAX_QUOTE_SIZE (a three-node HPA_LINKED_LIST output buffer), a
+# pool just big enough for it and td_wildcard=1 (QUOTE.GET with RCX 0
+# quotes for the report's TD; 30-sim checks that the default refuses it).  Each resumable leaf must have been resumed;
 # a pending QUOTE.GET makes the same leaf with other inputs busy.  The
 # quote goes to the host for the same checks as 30-sim's.
 . /tests/lib.sh
@@ -9,7 +10,7 @@
 A=/tmp/artifacts/every-step
 mkdir -p "$A"
 
-sim_load load-sim seed=1234 slice_us=0 max_quote_size=4194304 pool_pages=2100 || exit 0
+sim_load load-sim seed=1234 slice_us=0 max_quote_size=4194304 pool_pages=2100 td_wildcard=1 || exit 0
 if st_load load-simtest; then
 	sim_tds "$A" && st_reports "$A"
 	st_run bringup
@@ -23,7 +24,7 @@ if st_load load-simtest; then
 			t_fail "$l-resumed" "no TDX_INTERRUPTED_RESUMABLE in ${n:-?} resumes of $(st_info ${l}_calls) calls with slice_us=0"
 		fi
 	done
-	st_run quote
+	st_run quote td_wildcard=1
 	n=$(st_info quote_get_resumes)
 	if [ "${n:-0}" -gt 0 ]; then
 		t_ok quote_get-resumed
