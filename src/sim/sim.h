@@ -102,6 +102,7 @@ struct sim {
 	enum sim_tdx_state tdx_state;
 	bool quote_configured;		/* TDH.SYS.CONFIG asked for quoting */
 	struct sim_version version;
+	u64 updates;			/* runtime updates since load */
 
 	/* fault injection (debugfs) */
 	u32 fail_leaf, fail_after;
@@ -152,6 +153,7 @@ int sim_crypto_selftest(void);
 /* sim_pool.c */
 int sim_pool_alloc(void);
 void sim_pool_free(void);
+void sim_pool_forget(void);
 u64 sim_mem_add(struct tdx_ext_args *args);
 u64 sim_ext_init(void);
 u64 sim_pool_verify(size_t off, size_t len);
@@ -166,6 +168,7 @@ bool sim_pa_is_ram(u64 pa);
 u64 sim_quote_init(void);
 u64 sim_quote_get(struct tdx_ext_args *args);
 void sim_job_reset(void);
+void sim_quote_forget(void);
 int sim_root_cert(const u8 **der, size_t *len);
 
 /* sim_td.c */
@@ -178,5 +181,6 @@ struct sim_td *sim_td_by_tdinfo(const u8 *tdinfo);
 /* sim_seam.c */
 bool sim_out_of_time(u64 start_ns);
 bool sim_take_entropy(void);
+int sim_runtime_update(bool quote);
 
 #endif /* TDX_EXT_SIM_H */

@@ -79,6 +79,7 @@ static int state_show(struct seq_file *m, void *v)
 		   sim.max_quote, sim.job.active);
 	seq_printf(m, "version=%u.%u.%u\nbuild=%u\n", sim.version.major,
 		   sim.version.minor, sim.version.update, sim.version.build);
+	seq_printf(m, "updates=%llu\n", sim.updates);
 	mutex_unlock(&sim.lock);
 	return 0;
 }
@@ -196,6 +197,38 @@ static const struct file_operations tdx_state_fops = {
 	.write = tdx_state_write,
 };
 
+/* runtime_update: "quote" or "none", what TDH.SYS.UPDATE configured. */
+static ssize_t runtime_update_write(struct file *file,
+				    const char __user *ubuf, size_t len,
+				    loff_t *ppos)
+{
+	char buf[16];
+	bool quote;
+	int ret;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (sysfs_streq(buf, "quote"))
+		quote = true;
+	else if (sysfs_streq(buf, "none"))
+		quote = false;
+	else
+		return -EINVAL;
+	/* The update is one step: no SEAMCALL sees half of it. */
+	mutex_lock(&sim.lock);
+	ret = sim_runtime_update(quote);
+	mutex_unlock(&sim.lock);
+	return ret ?: len;
+}
+
+static const struct file_operations runtime_update_fops = {
+	.owner = THIS_MODULE,
+	.write = runtime_update_write,
+};
+
 /* "LEAF K STATUS": the K-th next call of LEAF returns STATUS. */
 static ssize_t fail_leaf_write(struct file *file, const char __user *ubuf,
 			       size_t len, loff_t *ppos)
@@ -278,6 +311,8 @@ static void sim_debugfs_init(void)
 	debugfs_create_file("root_cert.der", 0444, d, NULL, &root_der_fops);
 	debugfs_create_file("root_cert.pem", 0444, d, NULL, &root_pem_fops);
 	debugfs_create_file("tdx_state", 0600, d, NULL, &tdx_state_fops);
+	debugfs_create_file("runtime_update", 0200, d, NULL,
+			    &runtime_update_fops);
 	debugfs_create_file("fail_leaf", 0200, d, NULL, &fail_leaf_fops);
 	debugfs_create_file_unsafe("rnd_no_entropy", 0600, d,
 				   &sim.rnd_no_entropy, &u32_fops);

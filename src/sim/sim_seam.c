@@ -170,6 +170,43 @@ static bool injected(enum sim_leaf_idx idx, u64 leaf, u64 *st)
 }
 
 /**
+ * sim_runtime_update() - a runtime update of the simulated TDX module
+ * @quote: whether its TDH.SYS.UPDATE configured the quoting add-on
+ *
+ * What the kernel's TDX module update (the SEAMLDR installs a new TDX
+ * module, TDH.SYS.UPDATE hands it the old one's state) leaves: a new
+ * version, TDs and the donated pool kept, the Extensions and quoting state
+ * lost.  EXT.INIT must run again (no MEM.ADD needed: the pool is
+ * complete), then QUOTE.INIT, which derives new keys; a pending
+ * QUOTE.INIT or QUOTE.GET is dropped.
+ *
+ * Context: sim.lock held.
+ * Return: 0; -EBUSY without a running TDX module (tdx_state not ready);
+ * -EINVAL to configure quoting that is not advertised; -EOVERFLOW when the
+ * version fields are exhausted.
+ */
+int sim_runtime_update(bool quote)
+{
+	lockdep_assert_held(&sim.lock);
+	if (sim.tdx_state != SIM_TDX_READY)
+		return -EBUSY;
+	if (quote && !(sim.features & TDX_FEATURES0_QUOTE))
+		return -EINVAL;
+	if (sim.version.update == U16_MAX || sim.version.build == U16_MAX)
+		return -EOVERFLOW;
+	sim.version.update++;
+	sim.version.build++;
+	sim.quote_configured = quote;
+	sim_quote_forget();
+	sim_pool_forget();
+	sim.updates++;
+	pr_info("runtime update to %u.%u.%u build %u, quoting %sconfigured: Extensions and quoting must be initialised again\n",
+		sim.version.major, sim.version.minor, sim.version.update,
+		sim.version.build, quote ? "" : "not ");
+	return 0;
+}
+
+/**
  * tdx_sim_seamcall() - issue a SEAMCALL to the simulated TDX module
  * @fn: RAX: leaf in bits 15:0, version in bits 23:16
  * @args: the other registers, in and out
