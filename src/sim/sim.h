@@ -163,6 +163,7 @@ void *sim_pool_ptr(size_t off);
 size_t sim_pool_bytes(void);
 int sim_pool_scribble(unsigned long idx);
 bool sim_pa_is_ram(u64 pa);
+bool sim_pa_in_pool(u64 pa);
 
 /* sim_dice.c */
 u64 sim_quote_init(void);

@@ -208,9 +208,10 @@ void sim_quote_forget(void)
 	sim.quote_ready = false;
 }
 
+/* An aligned host page: RAM, and not one the TDX module owns (the pool). */
 static bool page_ok(u64 pa)
 {
-	return !(pa & ~PAGE_MASK) && sim_pa_is_ram(pa);
+	return !(pa & ~PAGE_MASK) && sim_pa_is_ram(pa) && !sim_pa_in_pool(pa);
 }
 
 /*

@@ -26,6 +26,12 @@ bool sim_pa_is_ram(u64 pa)
 	return pa < PA_LIMIT && pfn_valid(pfn) && page_is_ram(pfn);
 }
 
+/* Was the page at pa donated to the pool (whether initialised or not)? */
+bool sim_pa_in_pool(u64 pa)
+{
+	return xa_load(&sim.pfn_index, PHYS_PFN(pa));
+}
+
 /*
  * A page the host may give: RAM that the host allocated as an ordinary
  * order-0 page.  Anything else (a free page, a slab page, part of a
