@@ -181,6 +181,7 @@ static ssize_t tdx_state_write(struct file *file, const char __user *ubuf,
 	st = sysfs_match_string(sim_tdx_state_names, buf);
 	if (st < 0)
 		return -EINVAL;
+	/* Not in the middle of a call: each sees one platform throughout. */
 	mutex_lock(&sim.lock);
 	sim.tdx_state = st;
 	mutex_unlock(&sim.lock);
