@@ -49,6 +49,22 @@ struct sim_pool_keys {
 enum sim_leaf_idx { SIM_L_SYS_RD, SIM_L_MEM_ADD, SIM_L_EXT_INIT,
 		    SIM_L_QUOTE_INIT, SIM_L_QUOTE_GET, SIM_L_OTHER, SIM_L_NR };
 
+/* What a SEAMCALL finds on the platform (parameter and debugfs tdx_state). */
+enum sim_tdx_state {
+	SIM_TDX_READY,		/* the kernel initialised the TDX module */
+	SIM_TDX_UNINIT,		/* loaded, but TDH.SYS.INIT/LP.INIT not done */
+	SIM_TDX_VMX_OFF,	/* SEAMCALL raises #UD: the CPU is not post-VMXON */
+	SIM_TDX_NO_MODULE,	/* SEAMCALL fails with VMfailInvalid */
+	SIM_TDX_NR
+};
+
+extern const char * const sim_tdx_state_names[SIM_TDX_NR];
+
+/* The TDX module's version: TDH.SYS.RD's four u16 version fields. */
+struct sim_version {
+	u16 major, minor, update, build;
+};
+
 struct sim_td {
 	struct list_head node;
 	unsigned int id;
@@ -80,11 +96,19 @@ struct sim {
 	bool pool_u16;
 	u32 max_quote;
 	u32 slice_us;
+	bool td_wildcard;		/* QUOTE.GET: RCX 0 = the report's TD */
+
+	/* what the kernel's TDX init, or the last runtime update, left */
+	enum sim_tdx_state tdx_state;
+	bool quote_configured;		/* TDH.SYS.CONFIG asked for quoting */
+	struct sim_version version;
+	u64 updates;			/* runtime updates since load */
 
 	/* fault injection (debugfs) */
 	u32 fail_leaf, fail_after;
 	u64 fail_status;
 	u32 rnd_no_entropy;
+	u32 busy;			/* calls left to answer OPERAND_BUSY */
 	bool never_finish, every_step, stall_quote_get;
 
 	/* the pool */
@@ -110,7 +134,7 @@ struct sim {
 	unsigned int next_td_id, last_td_id;
 
 	/* statistics */
-	u64 calls[SIM_L_NR], resumes[SIM_L_NR];
+	u64 calls[SIM_L_NR], resumes[SIM_L_NR], busy_injected[SIM_L_NR];
 };
 
 extern struct sim sim;
@@ -129,6 +153,7 @@ int sim_crypto_selftest(void);
 /* sim_pool.c */
 int sim_pool_alloc(void);
 void sim_pool_free(void);
+void sim_pool_forget(void);
 u64 sim_mem_add(struct tdx_ext_args *args);
 u64 sim_ext_init(void);
 u64 sim_pool_verify(size_t off, size_t len);
@@ -138,11 +163,13 @@ void *sim_pool_ptr(size_t off);
 size_t sim_pool_bytes(void);
 int sim_pool_scribble(unsigned long idx);
 bool sim_pa_is_ram(u64 pa);
+bool sim_pa_in_pool(u64 pa);
 
 /* sim_dice.c */
 u64 sim_quote_init(void);
 u64 sim_quote_get(struct tdx_ext_args *args);
 void sim_job_reset(void);
+void sim_quote_forget(void);
 int sim_root_cert(const u8 **der, size_t *len);
 
 /* sim_td.c */
@@ -155,5 +182,6 @@ struct sim_td *sim_td_by_tdinfo(const u8 *tdinfo);
 /* sim_seam.c */
 bool sim_out_of_time(u64 start_ns);
 bool sim_take_entropy(void);
+int sim_runtime_update(bool quote);
 
 #endif /* TDX_EXT_SIM_H */

@@ -62,17 +62,23 @@ static struct sim_pool_keys *pool_keys(void)
 /*
  * Layered derivation: the root key comes from the device secret; each
  * later layer's secret (CDI) is an HMAC of the previous one over what it
- * certifies, and its key comes from that CDI.
+ * certifies, and its key comes from that CDI.  The platform (SEAM) layer
+ * certifies the TDX module, named by its version: after a runtime update
+ * QUOTE.INIT derives new platform and quote keys under the same root.
  */
 static int derive_layer(unsigned int i, struct sim_p384_key *key)
 {
+	const __be16 seam[] = {
+		cpu_to_be16(sim.version.major), cpu_to_be16(sim.version.minor),
+		cpu_to_be16(sim.version.update), cpu_to_be16(sim.version.build),
+	};
 	u8 cdi[SIM_SECRET_BYTES];
 	int ret;
 
 	memcpy(cdi, sim.uds, sizeof(cdi));
 	if (i >= CERT_PLATFORM) {
 		ret = sim_hmac384(cdi, sizeof(cdi), "tdx-ext-sim CDI SEAM", 20,
-				  NULL, 0, cdi);
+				  seam, sizeof(seam), cdi);
 		if (ret)
 			goto out;
 	}
@@ -194,9 +200,18 @@ void sim_job_reset(void)
 	memset(&sim.job, 0, sizeof(sim.job));
 }
 
+/* A runtime update: keys, certificates and a pending quote are gone. */
+void sim_quote_forget(void)
+{
+	sim_job_reset();
+	sim.quote_init_step = 0;
+	sim.quote_ready = false;
+}
+
+/* An aligned host page: RAM, and not one the TDX module owns (the pool). */
 static bool page_ok(u64 pa)
 {
-	return !(pa & ~PAGE_MASK) && sim_pa_is_ram(pa);
+	return !(pa & ~PAGE_MASK) && sim_pa_is_ram(pa) && !sim_pa_in_pool(pa);
 }
 
 /*
@@ -254,7 +269,8 @@ static u64 quote_get_start(struct tdx_ext_args *in)
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_R10;
 	if (!in->r11 || in->r11 > SZ_64M)
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_R11;
-	if (in->rcx && !sim_td_by_handle(in->rcx))
+	/* RCX 0 names no TDR page: only td_wildcard makes it "any TD". */
+	if (in->rcx ? !sim_td_by_handle(in->rcx) : !sim.td_wildcard)
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX;
 
 	/* The input, copied into the pool, is what everything else uses. */

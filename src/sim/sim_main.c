@@ -13,6 +13,7 @@
 #include <linux/random.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "sim.h"
@@ -46,6 +47,18 @@ static ulong seed;
 module_param(seed, ulong, 0444);
 MODULE_PARM_DESC(seed, "derive the device secret from this seed, for reproducible keys; 0: random (default: 0)");
 
+static bool td_wildcard;
+module_param(td_wildcard, bool, 0444);
+MODULE_PARM_DESC(td_wildcard, "convenience no TDX module offers: TDH.QUOTE.GET with RCX 0 quotes for the TD the report names; 0: RCX must be a live TD's TDR page (default: 0)");
+
+static bool config_quote = true;
+module_param(config_quote, bool, 0444);
+MODULE_PARM_DESC(config_quote, "the kernel configured the quoting add-on (TDH.SYS.CONFIG v1, R9 bit 50); 0: as every released kernel, TDH.QUOTE.* return TDX_QUOTE_NOT_CONFIGURED (default: 1)");
+
+static char *tdx_state = "ready";
+module_param(tdx_state, charp, 0444);
+MODULE_PARM_DESC(tdx_state, "the platform as the kernel left it: ready; uninit (TDX module loaded, not initialised); vmx_off (SEAMCALL raises #UD); no_module (SEAMCALL fails VMfailInvalid); debugfs tdx_state changes it later (default: ready)");
+
 static struct dentry *sim_debugfs;
 
 static const char * const leaf_names[SIM_L_NR] = {
@@ -55,12 +68,18 @@ static const char * const leaf_names[SIM_L_NR] = {
 static int state_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&sim.lock);
+	seq_printf(m, "tdx_state=%s\nconfig_quote=%d\ntd_wildcard=%d\n",
+		   sim_tdx_state_names[sim.tdx_state], sim.quote_configured,
+		   sim.td_wildcard);
 	seq_printf(m, "features=%#llx\next_ready=%d\nquote_ready=%d\nfatal=%d\n",
 		   sim.features, sim.ext_ready, sim.quote_ready, sim.fatal);
 	seq_printf(m, "fatal_status=%#llx\npool_pages=%lu\npool_required=%u\n",
 		   sim.fatal_status, sim.npages, sim.pool_required);
 	seq_printf(m, "max_quote_size=%u\nquote_job_active=%d\n",
 		   sim.max_quote, sim.job.active);
+	seq_printf(m, "version=%u.%u.%u\nbuild=%u\n", sim.version.major,
+		   sim.version.minor, sim.version.update, sim.version.build);
+	seq_printf(m, "updates=%llu\n", sim.updates);
 	mutex_unlock(&sim.lock);
 	return 0;
 }
@@ -72,8 +91,9 @@ static int stats_show(struct seq_file *m, void *v)
 
 	mutex_lock(&sim.lock);
 	for (i = 0; i < SIM_L_NR; i++)
-		seq_printf(m, "%s calls=%llu resumes=%llu\n", leaf_names[i],
-			   sim.calls[i], sim.resumes[i]);
+		seq_printf(m, "%s calls=%llu resumes=%llu busy=%llu\n",
+			   leaf_names[i], sim.calls[i], sim.resumes[i],
+			   sim.busy_injected[i]);
 	mutex_unlock(&sim.lock);
 	return 0;
 }
@@ -132,6 +152,83 @@ out:
 	return ret;
 }
 DEFINE_SHOW_ATTRIBUTE(root_pem);
+
+/* tdx_state: read the platform's state, write another (one word). */
+static int tdx_state_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&sim.lock);
+	seq_printf(m, "%s\n", sim_tdx_state_names[sim.tdx_state]);
+	mutex_unlock(&sim.lock);
+	return 0;
+}
+
+static int tdx_state_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, tdx_state_show, NULL);
+}
+
+static ssize_t tdx_state_write(struct file *file, const char __user *ubuf,
+			       size_t len, loff_t *ppos)
+{
+	char buf[16];
+	int st;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	st = sysfs_match_string(sim_tdx_state_names, buf);
+	if (st < 0)
+		return -EINVAL;
+	/* Not in the middle of a call: each sees one platform throughout. */
+	mutex_lock(&sim.lock);
+	sim.tdx_state = st;
+	mutex_unlock(&sim.lock);
+	pr_info("tdx_state=%s\n", sim_tdx_state_names[st]);
+	return len;
+}
+
+static const struct file_operations tdx_state_fops = {
+	.owner = THIS_MODULE,
+	.open = tdx_state_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+	.write = tdx_state_write,
+};
+
+/* runtime_update: "quote" or "none", what TDH.SYS.UPDATE configured. */
+static ssize_t runtime_update_write(struct file *file,
+				    const char __user *ubuf, size_t len,
+				    loff_t *ppos)
+{
+	char buf[16];
+	bool quote;
+	int ret;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (sysfs_streq(buf, "quote"))
+		quote = true;
+	else if (sysfs_streq(buf, "none"))
+		quote = false;
+	else
+		return -EINVAL;
+	/* The update is one step: no SEAMCALL sees half of it. */
+	mutex_lock(&sim.lock);
+	ret = sim_runtime_update(quote);
+	mutex_unlock(&sim.lock);
+	return ret ?: len;
+}
+
+static const struct file_operations runtime_update_fops = {
+	.owner = THIS_MODULE,
+	.write = runtime_update_write,
+};
 
 /* "LEAF K STATUS": the K-th next call of LEAF returns STATUS. */
 static ssize_t fail_leaf_write(struct file *file, const char __user *ubuf,
@@ -214,9 +311,13 @@ static void sim_debugfs_init(void)
 	debugfs_create_file("stats", 0400, d, NULL, &stats_fops);
 	debugfs_create_file("root_cert.der", 0444, d, NULL, &root_der_fops);
 	debugfs_create_file("root_cert.pem", 0444, d, NULL, &root_pem_fops);
+	debugfs_create_file("tdx_state", 0600, d, NULL, &tdx_state_fops);
+	debugfs_create_file("runtime_update", 0200, d, NULL,
+			    &runtime_update_fops);
 	debugfs_create_file("fail_leaf", 0200, d, NULL, &fail_leaf_fops);
 	debugfs_create_file_unsafe("rnd_no_entropy", 0600, d,
 				   &sim.rnd_no_entropy, &u32_fops);
+	debugfs_create_file_unsafe("busy", 0600, d, &sim.busy, &u32_fops);
 	debugfs_create_file_unsafe("never_finish", 0600, d, &sim.never_finish,
 				   &bool_fops);
 	debugfs_create_file_unsafe("every_step", 0600, d, &sim.every_step,
@@ -230,6 +331,15 @@ static void sim_debugfs_init(void)
 static int check_params(void)
 {
 	u64 need = SIM_POOL_SCRATCH_OFF + 2ull * max_quote_size;
+	int st;
+
+	st = sysfs_match_string(sim_tdx_state_names, tdx_state);
+	if (st < 0) {
+		pr_err("tdx_state=%s: must be ready, uninit, vmx_off or no_module\n",
+		       tdx_state);
+		return -EINVAL;
+	}
+	sim.tdx_state = st;
 
 	if (max_quote_size < SZ_4K || max_quote_size > SZ_4M) {
 		pr_err("max_quote_size=%u: must be 4096 to 4194304\n",
@@ -280,10 +390,13 @@ static int __init tdx_sim_init(void)
 		return ret;
 	sim.features = (ext ? TDX_FEATURES0_EXT : 0) |
 		       (quote ? TDX_FEATURES0_QUOTE : 0);
+	/* A TDX module without quoting refuses to configure it. */
+	sim.quote_configured = quote && config_quote;
 	sim.pool_required = ext ? pool_pages : 0;
 	sim.pool_u16 = pool_field_u16;
 	sim.max_quote = max_quote_size;
 	sim.slice_us = slice_us;
+	sim.td_wildcard = td_wildcard;
 
 	ret = sim_crypto_init();
 	if (ret)
@@ -310,9 +423,10 @@ static int __init tdx_sim_init(void)
 		goto err_pool;
 	}
 	sim_debugfs_init();
-	pr_info("version %s loaded: SIMULATED TDX module, quotes are not trustworthy (pool %u pages, max quote %u bytes%s)\n",
+	pr_info("version %s loaded: SIMULATED TDX module, quotes are not trustworthy (pool %u pages, max quote %u bytes%s%s)\n",
 		TDX_EXT_VERSION, sim.pool_required, sim.max_quote,
-		seed ? ", fixed seed" : "");
+		seed ? ", fixed seed" : "",
+		quote && !config_quote ? ", quoting not configured" : "");
 	return 0;
 
 err_pool:

@@ -26,6 +26,12 @@ bool sim_pa_is_ram(u64 pa)
 	return pa < PA_LIMIT && pfn_valid(pfn) && page_is_ram(pfn);
 }
 
+/* Was the page at pa donated to the pool (whether initialised or not)? */
+bool sim_pa_in_pool(u64 pa)
+{
+	return xa_load(&sim.pfn_index, PHYS_PFN(pa));
+}
+
 /*
  * A page the host may give: RAM that the host allocated as an ordinary
  * order-0 page.  Anything else (a free page, a slab page, part of a
@@ -65,9 +71,7 @@ void sim_pool_free(void)
 {
 	unsigned long i, bad = 0;
 
-	if (sim.va)
-		vunmap(sim.va);
-	sim.va = NULL;
+	sim_pool_forget();
 	for (i = 0; i < sim.npages; i++) {
 		if (page_count(sim.pages[i]) > 0)
 			__free_page(sim.pages[i]);
@@ -84,6 +88,24 @@ void sim_pool_free(void)
 	sim.pages = NULL;
 	sim.csum = NULL;
 	sim.npages = 0;
+}
+
+/*
+ * A runtime update: the new TDX module keeps the donated pages (the same
+ * pages, still indexed, so MEM.ADD still finds the pool full or a page
+ * given twice) but not what the old one made of them.  The mapping and the
+ * checksums go; EXT.INIT maps and prepares every page again.
+ */
+void sim_pool_forget(void)
+{
+	if (sim.va)
+		vunmap(sim.va);
+	sim.va = NULL;
+	if (sim.csum)
+		memset(sim.csum, 0, sim.pool_required * sizeof(*sim.csum));
+	sim.init_done = 0;
+	sim.scrub_next = 0;
+	sim.ext_ready = false;
 }
 
 u64 sim_mem_add(struct tdx_ext_args *args)
@@ -199,6 +221,12 @@ u64 sim_ext_init(void)
 	}
 	/* Fill each page with a pattern of its own and record its sum. */
 	for (i = sim.init_done; i < sim.npages; i++) {
+		/*
+		 * Nothing watched the pages before (or since an update):
+		 * one the host freed meanwhile must not be written.
+		 */
+		if (!page_count(sim.pages[i]))
+			return corrupted(i, "freed");
 		w = sim.va + i * PAGE_SIZE;
 		for (j = 0; j < PAGE_SIZE / sizeof(u64); j++)
 			w[j] = ((u64)i << 32 | j) ^ 0x5eed5eed5eed5eedull;

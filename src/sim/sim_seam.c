@@ -17,6 +17,15 @@
 struct sim sim = {
 	.lock = __MUTEX_INITIALIZER(sim.lock),
 	.tds = LIST_HEAD_INIT(sim.tds),
+	/* Simulated: no TDX module with this version has Extensions. */
+	.version = { .major = 1, .minor = 5, .update = 16, .build = 900 },
+};
+
+const char * const sim_tdx_state_names[SIM_TDX_NR] = {
+	[SIM_TDX_READY] = "ready",
+	[SIM_TDX_UNINIT] = "uninit",
+	[SIM_TDX_VMX_OFF] = "vmx_off",
+	[SIM_TDX_NO_MODULE] = "no_module",
 };
 
 /* After one minimal step of work, may the current call go on? */
@@ -50,6 +59,18 @@ static u64 sys_rd(struct tdx_ext_args *args)
 		if (!sim.quote_ready)
 			return TDX_SYS_STATE_INCORRECT;
 		args->r8 = sim.max_quote;
+		break;
+	case TDX_MD_MAJOR_VERSION:
+		args->r8 = sim.version.major;
+		break;
+	case TDX_MD_MINOR_VERSION:
+		args->r8 = sim.version.minor;
+		break;
+	case TDX_MD_UPDATE_VERSION:
+		args->r8 = sim.version.update;
+		break;
+	case TDX_MD_BUILD_NUM:
+		args->r8 = sim.version.build;
 		break;
 	default:
 		return TDX_METADATA_FIELD_ID_INCORRECT;
@@ -91,6 +112,34 @@ static bool supported(enum sim_leaf_idx idx)
 	}
 }
 
+/*
+ * What the platform answers before any leaf runs: the SEAMCALL instruction
+ * itself fails (no TDX module, or VMX off: the codes the kernel's SEAMCALL
+ * stub makes of VMfailInvalid and #UD), then the dispatcher of Intel's TDX
+ * module (src/vmm_dispatcher/tdx_vmm_dispatcher.c) refuses a leaf version
+ * it does not know, and before the TDX module is initialised every leaf but
+ * a few TDH.SYS.* ones: TDX_SYS_NOT_READY.  TDH.SYS.RD passes the
+ * dispatcher and then fails in tdh_sys_rd.c, LP.INIT not being done on the
+ * calling CPU.  0: the call goes on.
+ */
+static u64 platform_refuses(u64 fn, enum sim_leaf_idx idx)
+{
+	switch (sim.tdx_state) {
+	case SIM_TDX_NO_MODULE:
+		return TDX_SEAMCALL_VMFAILINVALID;
+	case SIM_TDX_VMX_OFF:
+		return TDX_SEAMCALL_UD;
+	default:
+		break;
+	}
+	if (fn >> 16)
+		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX;
+	if (sim.tdx_state == SIM_TDX_UNINIT)
+		return idx == SIM_L_SYS_RD ? TDX_SYS_LP_INIT_NOT_DONE :
+					     TDX_SYS_NOT_READY;
+	return 0;
+}
+
 /* Fault injection, checked before a leaf does anything. */
 static bool injected(enum sim_leaf_idx idx, u64 leaf, u64 *st)
 {
@@ -100,6 +149,13 @@ static bool injected(enum sim_leaf_idx idx, u64 leaf, u64 *st)
 	}
 	if (idx == SIM_L_MEM_ADD || idx == SIM_L_EXT_INIT ||
 	    idx == SIM_L_QUOTE_INIT || idx == SIM_L_QUOTE_GET) {
+		/* Another SEAMCALL (KVM's) holds a lock this one needs. */
+		if (sim.busy) {
+			sim.busy--;
+			sim.busy_injected[idx]++;
+			*st = TDX_OPERAND_BUSY;
+			return true;
+		}
 		if (sim.never_finish) {
 			*st = TDX_INTERRUPTED_RESUMABLE;
 			return true;
@@ -111,6 +167,43 @@ static bool injected(enum sim_leaf_idx idx, u64 leaf, u64 *st)
 		}
 	}
 	return false;
+}
+
+/**
+ * sim_runtime_update() - a runtime update of the simulated TDX module
+ * @quote: whether its TDH.SYS.UPDATE configured the quoting add-on
+ *
+ * What the kernel's TDX module update (the SEAMLDR installs a new TDX
+ * module, TDH.SYS.UPDATE hands it the old one's state) leaves: a new
+ * version, TDs and the donated pool kept, the Extensions and quoting state
+ * lost.  EXT.INIT must run again (no MEM.ADD needed: the pool is
+ * complete), then QUOTE.INIT, which derives new keys; a pending
+ * QUOTE.INIT or QUOTE.GET is dropped.
+ *
+ * Context: sim.lock held.
+ * Return: 0; -EBUSY without a running TDX module (tdx_state not ready);
+ * -EINVAL to configure quoting that is not advertised; -EOVERFLOW when the
+ * version fields are exhausted.
+ */
+int sim_runtime_update(bool quote)
+{
+	lockdep_assert_held(&sim.lock);
+	if (sim.tdx_state != SIM_TDX_READY)
+		return -EBUSY;
+	if (quote && !(sim.features & TDX_FEATURES0_QUOTE))
+		return -EINVAL;
+	if (sim.version.update == U16_MAX || sim.version.build == U16_MAX)
+		return -EOVERFLOW;
+	sim.version.update++;
+	sim.version.build++;
+	sim.quote_configured = quote;
+	sim_quote_forget();
+	sim_pool_forget();
+	sim.updates++;
+	pr_info("runtime update to %u.%u.%u build %u, quoting %sconfigured: Extensions and quoting must be initialised again\n",
+		sim.version.major, sim.version.minor, sim.version.update,
+		sim.version.build, quote ? "" : "not ");
+	return 0;
 }
 
 /**
@@ -129,8 +222,17 @@ u64 tdx_sim_seamcall(u64 fn, struct tdx_ext_args *args)
 	might_sleep();
 	mutex_lock(&sim.lock);
 	sim.calls[idx]++;
-	if (fn >> 16 || !supported(idx)) {
+	st = platform_refuses(fn, idx);
+	if (st)
+		goto out;
+	if (!supported(idx)) {
 		st = TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX;
+		goto out;
+	}
+	/* Advertised in FEATURES0, but the kernel did not turn it on. */
+	if ((idx == SIM_L_QUOTE_INIT || idx == SIM_L_QUOTE_GET) &&
+	    !sim.quote_configured) {
+		st = TDX_QUOTE_NOT_CONFIGURED;
 		goto out;
 	}
 	if (injected(idx, TDX_LEAF(fn), &st))

@@ -10,14 +10,22 @@
  *   run      write "GROUP [key=value]...": runs GROUP's cases in order and
  *            appends "ok NAME" / "not ok NAME # REASON" lines to results.
  *            Groups: pre, bringup, quote, resume-busy, sys-rd, mem-add,
- *            ext-init, quote-init, quote-get.  Keys: tag=S (names are
- *            S/case; default the group), limit=N (calls per resumable
- *            loop, default 10000000), timeout_ms=N (per loop, default
- *            60000), expect=HEX (exact final status of a single-step
- *            group), expect_class=HEX (the same, status bits 63:32 only),
- *            calls=N and no_entropy=N (exact counts of the loop),
- *            expect_u16=0|1 (MEMORY_POOL_REQUIRED_PAGES answers only to
- *            its u16 id).
+ *            ext-init, quote-init, quote-get, leaves, version,
+ *            mem-add-one, mem-add-dup, pool-full, reinit, pending-get.
+ *            Keys: tag=S (names are S/case; default the group), limit=N
+ *            (calls per resumable loop, default 10000000), timeout_ms=N
+ *            (per loop, default 60000), expect=HEX (exact final status of
+ *            a single-step group), expect_class=HEX (the same, status
+ *            bits 63:32 only), calls=N, no_entropy=N and busy=N (exact
+ *            counts of the loop; with busy=, TDX_OPERAND_BUSY is retried
+ *            like TDX_RND_NO_ENTROPY and must leave every register as it
+ *            was), expect_u16=0|1 (MEMORY_POOL_REQUIRED_PAGES answers only
+ *            to its u16 id), td_wildcard=0|1 (the simulator's parameter:
+ *            whether QUOTE.GET takes RCX 0), report=1|2 and rcx0=0|1
+ *            (quote-get: which TD's report, and RCX 0 instead of its
+ *            handle), expect_sys_rd=HEX and expect_version=HEX (leaves:
+ *            TDH.SYS.RD's status, and a non-zero leaf version's, when they
+ *            differ from expect=).
  *   results  read: every result line so far; any write clears it.
  *   report   write: 8-byte little-endian TD handle, then its 1024-byte
  *            TDREPORT (the quote groups' input).
@@ -92,13 +100,14 @@ static const char *const st_leaf_names[SL_NR] = {
 };
 
 struct st_stats {
-	u64 calls, resumes, no_entropy;
+	u64 calls, resumes, no_entropy, busy;
 };
 
 /* The outcome of one (possibly resumed) call. */
 struct st_loop {
 	u64 st;
-	u64 calls, resumes, no_entropy;
+	u64 calls, resumes, no_entropy, busy;
+	bool busy_changed;	/* a TDX_OPERAND_BUSY call changed a register */
 	bool gave_up;		/* limit or timeout reached, still resumable */
 	bool signal;		/* a fatal signal ended the loop */
 	bool stalled;		/* MEM.ADD came back interrupted, no progress */
@@ -115,7 +124,13 @@ struct st_ctx {
 	u64 expect;
 	s64 calls;		/* < 0: not checked */
 	s64 no_entropy;		/* < 0: not checked */
+	s64 busy;		/* < 0: not checked, OPERAND_BUSY not retried */
 	bool expect_u16;
+	bool td_wildcard;	/* the simulator takes RCX 0 in QUOTE.GET */
+	bool report2;		/* quote-get: the second TD's report */
+	bool rcx0;		/* quote-get: RCX 0 instead of the handle */
+	bool has_expect_sys_rd, has_expect_version;
+	u64 expect_sys_rd, expect_version;
 };
 
 /* An HPA_LINKED_LIST output buffer. */
@@ -150,6 +165,9 @@ static struct {
 	const char *pool_field;
 	u64 pool_given;		/* pages the simulator accepted from us */
 	u64 pool_leaked;	/* pages of unclear ownership, left alone */
+	u64 pool_pa;		/* one page the simulator accepted, or 0 */
+	u64 version[4];		/* major, minor, update, build */
+	bool have_version;
 	struct st_stats stats[SL_NR];
 	struct st_loop last;
 	/*
@@ -225,9 +243,10 @@ static u64 st_call(u64 fn, struct tdx_ext_args *args)
 
 /*
  * Issue fn until it stops returning TDX_INTERRUPTED_RESUMABLE (or
- * TDX_RND_NO_ENTROPY, which a driver retries too), at most c->limit calls
- * and c->timeout_ms.  MEM.ADD is re-issued with the RCX it returned, the
- * other leaves with their original inputs.  args holds the last outputs.
+ * TDX_RND_NO_ENTROPY, which a driver retries too, or TDX_OPERAND_BUSY when
+ * the case counts busies), at most c->limit calls and c->timeout_ms.
+ * MEM.ADD is re-issued with the RCX it returned, the other leaves with
+ * their original inputs.  args holds the last outputs.
  */
 static u64 st_loop(const struct st_ctx *c, u64 fn, struct tdx_ext_args *args,
 		   struct st_loop *lr)
@@ -261,6 +280,12 @@ static u64 st_loop(const struct st_ctx *c, u64 fn, struct tdx_ext_args *args,
 		} else if (lr->st == TDX_RND_NO_ENTROPY) {
 			lr->no_entropy++;
 			s->no_entropy++;
+		} else if (lr->st == TDX_OPERAND_BUSY && c->busy >= 0) {
+			/* Nothing done: not even an output register moved. */
+			if (memcmp(args, &in, sizeof(in)))
+				lr->busy_changed = true;
+			lr->busy++;
+			s->busy++;
 		} else {
 			break;
 		}
@@ -322,6 +347,10 @@ static bool st_judge(const struct st_ctx *c, const char *name,
 		st_fail(c, name, "a resumed MEM.ADD returned RCX without FIRST advanced (or with its PA/LAST changed)");
 		return false;
 	}
+	if (lr->busy_changed) {
+		st_fail(c, name, "a call that returned TDX_OPERAND_BUSY changed a register");
+		return false;
+	}
 	return true;
 }
 
@@ -345,6 +374,11 @@ static bool st_judge_params(const struct st_ctx *c, const char *name,
 	if (c->no_entropy >= 0 && lr->no_entropy != (u64)c->no_entropy) {
 		st_fail(c, name, "saw TDX_RND_NO_ENTROPY %llu times, expected %lld (status 0x%016llx)",
 			lr->no_entropy, c->no_entropy, lr->st);
+		return false;
+	}
+	if (c->busy >= 0 && lr->busy != (u64)c->busy) {
+		st_fail(c, name, "saw TDX_OPERAND_BUSY %llu times, expected %lld (status 0x%016llx)",
+			lr->busy, c->busy, lr->st);
 		return false;
 	}
 	st_ok(c, name);
@@ -708,6 +742,8 @@ static enum st_donated st_donate(const struct st_ctx *c, const char *name,
 			goto out;
 		}
 		st.pool_given += n;
+		if (!st.pool_pa)
+			st.pool_pa = page_to_phys(pages[0]);
 		done += n;
 	}
 	ret = ST_DONATED_ALL;
@@ -943,10 +979,11 @@ static void grp_pre(struct st_ctx *c)
 		       TDX_SYS_STATE_INCORRECT, true);
 	st_leaf_expect(c, "quote-init-before-ext-init", TDH_QUOTE_INIT,
 		       TDX_SYS_STATE_INCORRECT, true);
-	if (st_q_prep(&qq, NULL, PAGE_SIZE)) {
+	if (st_q_prep(&qq, st.report_len == ST_REPORT_BLOB ? st.report : NULL,
+		      PAGE_SIZE)) {
 		st_fail(c, "quote-get-before-quote-init", "out of memory");
 	} else {
-		st_q_args(&qq, &a, 0);
+		st_q_args(&qq, &a, qq.handle);
 		st_q_fails(c, "quote-get-before-quote-init", &a,
 			   TDX_SYS_STATE_INCORRECT, true);
 		st_q_free(&qq);
@@ -1017,6 +1054,7 @@ static void grp_pre(struct st_ctx *c)
 	q_ours = false;
 	if (st_judge(c, "hpa-donate-one-page", &lr, TDX_SUCCESS, false)) {
 		st.pool_given++;
+		st.pool_pa = page_to_phys(q);
 		st_ok(c, "hpa-donate-one-page");
 		st_hpa_fault(c, "hpa-entry-donated-earlier",
 			     tdx_hpa_list_info(lpa, 0, 0),
@@ -1058,10 +1096,34 @@ static void grp_quote_init(struct st_ctx *c)
 	st_judge_params(c, "quote-init", &lr);
 }
 
-static void grp_bringup(struct st_ctx *c)
+/* One more page for a complete pool: refused, and still ours to free. */
+static void st_pool_full(const struct st_ctx *c, const char *name)
 {
 	u64 taken;
 
+	switch (st_donate(c, name, 1, &taken)) {
+	case ST_DONATED_FULL:
+		if (taken)
+			st_fail(c, name, "TDX_EXT_MEMORY_POOL_FULL but RCX says the page was taken");
+		else
+			st_ok(c, name);
+		break;
+	case ST_DONATED_ALL:
+		st_fail(c, name, "a page beyond MEMORY_POOL_REQUIRED_PAGES (%llu) was accepted",
+			st.pool_required);
+		break;
+	default:
+		break;
+	}
+}
+
+static void grp_pool_full(struct st_ctx *c)
+{
+	st_pool_full(c, "mem-add-pool-full");
+}
+
+static void grp_bringup(struct st_ctx *c)
+{
 	st_read_features(c, "features0");
 	st_read_ext_required(c, "ext-required");
 	st_read_pool_required(c, "pool-required");
@@ -1071,42 +1133,38 @@ static void grp_bringup(struct st_ctx *c)
 	st_read_mqs(c, "max-quote-size");
 	st_leaf_expect(c, "ext-init-again", TDH_EXT_INIT,
 		       TDX_EXT_ALREADY_INITIALIZED, true);
-	/* One more page: refused, and still ours to free (st_donate does). */
-	switch (st_donate(c, "mem-add-pool-full", 1, &taken)) {
-	case ST_DONATED_FULL:
-		if (taken)
-			st_fail(c, "mem-add-pool-full", "TDX_EXT_MEMORY_POOL_FULL but RCX says the page was taken");
-		else
-			st_ok(c, "mem-add-pool-full");
-		break;
-	case ST_DONATED_ALL:
-		st_fail(c, "mem-add-pool-full", "a page beyond MEMORY_POOL_REQUIRED_PAGES (%llu) was accepted",
-			st.pool_required);
-		break;
-	default:
-		break;
-	}
+	st_pool_full(c, "mem-add-pool-full");
 }
 
+/*
+ * One QUOTE.GET to its end: the first TD's report (report=2: the
+ * second's) under its handle (rcx0=1: RCX 0).  A quote of the first TD's
+ * report is kept for the quote file.  A case expected to fail needs no
+ * MAX_QUOTE_SIZE (it may be unreadable then): one page of output.
+ */
 static void grp_quote_get(struct st_ctx *c)
 {
 	const char *name = "quote-get";
+	bool fails = c->has_expect && c->expect != TDX_SUCCESS;
 	struct tdx_ext_args a;
 	struct st_loop lr;
 	struct st_q q;
 	u64 len;
 
-	if (!st_need_reports(c, name, false) || !st_need_mqs(c, "max-quote-size"))
+	if (!st_need_reports(c, name, c->report2))
 		return;
-	if (st_q_prep(&q, st.report, st.max_quote_size)) {
+	if (!fails && !st_need_mqs(c, "max-quote-size"))
+		return;
+	if (st_q_prep(&q, c->report2 ? st.report2 : st.report,
+		      st.have_mqs ? st.max_quote_size : PAGE_SIZE)) {
 		st_fail(c, name, "out of memory");
 		return;
 	}
-	st_q_args(&q, &a, q.handle);
+	st_q_args(&q, &a, c->rcx0 ? 0 : q.handle);
 	st_q_get(c, &a, &lr, &len);
 	if (st_judge_params(c, name, &lr) && lr.st == TDX_SUCCESS &&
 	    st_q_check_quote(c, "quote-get-content", &q.out, len, q.out.cap) &&
-	    st_q_save(c, "quote-get-content", &q, len))
+	    (c->report2 || st_q_save(c, "quote-get-content", &q, len)))
 		st_ok(c, "quote-get-content");
 	st_q_free(&q);
 }
@@ -1192,12 +1250,20 @@ static void grp_quote(struct st_ctx *c)
 	else
 		len = 0;
 
-	/* Handle 0: any live TD. */
+	/*
+	 * Handle 0 names no TDR page: refused, unless the simulator was
+	 * loaded with td_wildcard=1 (then: the TD the report names).
+	 */
 	st_q_args(&q, &a, 0);
-	st_q_get(c, &a, &lr, &got);
-	if (st_judge(c, "get-handle-0", &lr, TDX_SUCCESS, false) &&
-	    st_q_check_quote(c, "get-handle-0", &q.out, got, q.out.cap))
-		st_ok(c, "get-handle-0");
+	if (c->td_wildcard) {
+		st_q_get(c, &a, &lr, &got);
+		if (st_judge(c, "get-handle-0", &lr, TDX_SUCCESS, false) &&
+		    st_q_check_quote(c, "get-handle-0", &q.out, got, q.out.cap))
+			st_ok(c, "get-handle-0");
+	} else {
+		st_q_fails(c, "get-handle-0", &a,
+			   TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX, false);
+	}
 
 	/* The other TD, with its own report and handle. */
 	if (!have2) {
@@ -1271,6 +1337,25 @@ static void grp_quote(struct st_ctx *c)
 	st_q_fails(c, "get-output-entry-not-ram", &a,
 		   TDX_QUOTE_OUTPUT_LIST_INVALID | 0, false);
 	node[0] = saved;
+
+	/* A page of the pool is the TDX module's: neither input nor output. */
+	if (!st.pool_pa) {
+		st_fail(c, "get-pool-page", "no page known to be in the pool");
+	} else {
+		st_q_args(&q, &a, q.handle);
+		a.r8 = st.pool_pa;
+		st_q_fails(c, "get-input-pool-page", &a,
+			   TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8, false);
+		st_q_args(&q, &a, q.handle);
+		a.r10 = st.pool_pa;
+		st_q_fails(c, "get-output-node-pool-page", &a,
+			   TDX_OPERAND_INVALID | TDX_OPERAND_ID_R10, false);
+		node[0] = st.pool_pa;
+		st_q_args(&q, &a, q.handle);
+		st_q_fails(c, "get-output-entry-pool-page", &a,
+			   TDX_QUOTE_OUTPUT_LIST_INVALID | 0, false);
+		node[0] = saved;
+	}
 	/* A list of several nodes cut after the first: node 1 is missing. */
 	if (q.out.nnodes > 1) {
 		saved = node[TDX_HPA_LL_NEXT];
@@ -1317,12 +1402,23 @@ static void grp_resume_busy(struct st_ctx *c)
 	}
 	st_ok(c, "first-call-interrupted");
 
-	st_q_args(&q, &b, 0);
+	/* Other inputs: the same TD, a buffer said to be a byte shorter. */
+	b = orig;
+	b.r11--;
 	ret = st_call(TDH_QUOTE_GET, &b);
 	if (TDX_STATUS_CLASS(ret) == TDX_OPERAND_BUSY)
 		st_ok(c, "other-inputs-busy");
 	else
 		st_fail(c, "other-inputs-busy", "status 0x%016llx, expected class 0x%016llx",
+			ret, TDX_OPERAND_BUSY);
+
+	/* QUOTE.INIT would re-key under the pending quote: busy too. */
+	memset(&b, 0, sizeof(b));
+	ret = st_call(TDH_QUOTE_INIT, &b);
+	if (ret == TDX_OPERAND_BUSY)
+		st_ok(c, "quote-init-busy");
+	else
+		st_fail(c, "quote-init-busy", "status 0x%016llx, expected 0x%016llx",
 			ret, TDX_OPERAND_BUSY);
 
 	a = orig;
@@ -1332,6 +1428,257 @@ static void grp_resume_busy(struct st_ctx *c)
 		st_ok(c, "finish");
 out:
 	st_q_free(&q);
+}
+
+/*
+ * A QUOTE.GET left pending by the group pending-get.  Its buffers stay
+ * allocated until unload (or the next pending-get): the simulator may
+ * still write into them.
+ */
+static struct st_q st_pend;
+
+static void grp_pending_get(struct st_ctx *c)
+{
+	struct tdx_ext_args a;
+	u64 ret;
+
+	if (!st_need_reports(c, "pending-get", false))
+		return;
+	st_q_free(&st_pend);
+	if (st_q_prep(&st_pend, st.report,
+		      st.have_mqs ? st.max_quote_size : PAGE_SIZE)) {
+		st_fail(c, "pending-get", "out of memory");
+		return;
+	}
+	st_q_args(&st_pend, &a, st_pend.handle);
+	ret = st_call(TDH_QUOTE_GET, &a);
+	if (ret == TDX_INTERRUPTED_RESUMABLE)
+		st_ok(c, "pending-get");
+	else
+		st_fail(c, "pending-get", "first call: status 0x%016llx, expected 0x%016llx (the simulator must take one step per call)",
+			ret, TDX_INTERRUPTED_RESUMABLE);
+}
+
+/*
+ * Every leaf once, single calls, as the platform answers before any leaf
+ * runs (the simulator's tdx_state): expect= for each, expect_sys_rd= for
+ * TDH.SYS.RD, expect_version= for a leaf with a non-zero version.
+ */
+static void grp_leaves(struct st_ctx *c)
+{
+	u64 want = c->expect, ret, *lp;
+	struct page *list, *p;
+	struct tdx_ext_args a;
+	struct st_q q;
+
+	if (!c->has_expect || c->expect_class) {
+		st_fail(c, "params", "leaves needs expect=HEX");
+		return;
+	}
+	a = (struct tdx_ext_args){ .rdx = TDX_MD_FEATURES0 };
+	st_once(c, "sys-rd", TDH_SYS_RD, &a,
+		c->has_expect_sys_rd ? c->expect_sys_rd : want, false);
+	a = (struct tdx_ext_args){ .rdx = TDX_MD_FEATURES0 };
+	st_once(c, "sys-rd-version-1", TDH_SYS_RD | 1ull << 16, &a,
+		c->has_expect_version ? c->expect_version : want, false);
+
+	/* One fresh page: taken only on success. */
+	list = st_page();
+	p = st_page();
+	if (!list || !p) {
+		st_fail(c, "mem-add", "out of memory");
+	} else {
+		lp = page_address(list);
+		st_list_reset(lp);
+		lp[0] = page_to_phys(p);
+		a = (struct tdx_ext_args){
+			.rcx = tdx_hpa_list_info(page_to_phys(list), 0, 0),
+		};
+		ret = st_call(TDH_EXT_MEM_ADD, &a);
+		if (ret == TDX_SUCCESS) {
+			st.pool_given++;
+			p = NULL;
+		}
+		if (ret == want)
+			st_ok(c, "mem-add");
+		else
+			st_fail(c, "mem-add", "status 0x%016llx, expected 0x%016llx",
+				ret, want);
+	}
+	if (list)
+		__free_page(list);
+	if (p)
+		__free_page(p);
+
+	a = (struct tdx_ext_args){};
+	st_once(c, "ext-init", TDH_EXT_INIT, &a, want, false);
+	a = (struct tdx_ext_args){};
+	st_once(c, "quote-init", TDH_QUOTE_INIT, &a, want, false);
+
+	if (st_q_prep(&q, st.report_len == ST_REPORT_BLOB ? st.report : NULL,
+		      PAGE_SIZE)) {
+		st_fail(c, "quote-get", "out of memory");
+	} else {
+		st_q_args(&q, &a, q.handle);
+		ret = st_call(TDH_QUOTE_GET, &a);
+		if (ret == want)
+			st_ok(c, "quote-get");
+		else
+			st_fail(c, "quote-get", "status 0x%016llx, expected 0x%016llx",
+				ret, want);
+		/* Started after all: the simulator may write into it later. */
+		if (ret == TDX_INTERRUPTED_RESUMABLE) {
+			st_q_free(&st_pend);
+			st_pend = q;
+		} else {
+			st_q_free(&q);
+		}
+	}
+
+	a = (struct tdx_ext_args){ .rdx = TDX_MD_FEATURES0 };
+	st_once(c, "unknown-leaf", ST_LEAF_UNKNOWN, &a, want, false);
+}
+
+/* The TDX module's version: four u16 metadata fields. */
+static void grp_version(struct st_ctx *c)
+{
+	static const struct {
+		const char *name;
+		u64 field;
+	} f[] = {
+		{ "version-major", TDX_MD_MAJOR_VERSION },
+		{ "version-minor", TDX_MD_MINOR_VERSION },
+		{ "version-update", TDX_MD_UPDATE_VERSION },
+		{ "version-build", TDX_MD_BUILD_NUM },
+	};
+	bool all = true;
+	u64 v, ret;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(f); i++) {
+		ret = st_sys_rd(f[i].field, &v);
+		if (ret != TDX_SUCCESS) {
+			st_fail(c, f[i].name, "SYS.RD 0x%016llx: status 0x%016llx",
+				f[i].field, ret);
+			all = false;
+		} else if (v > U16_MAX) {
+			st_fail(c, f[i].name, "0x%llx does not fit the u16 field", v);
+			all = false;
+		} else {
+			st.version[i] = v;
+			st_ok(c, f[i].name);
+		}
+	}
+	st.have_version = all;
+}
+
+/*
+ * One fresh page donated alone, judged by the group parameters (busy=N:
+ * a retry after a busy that had taken the page would be a duplicate).
+ */
+static void grp_mem_add_one(struct st_ctx *c)
+{
+	struct page *list = st_page(), *p = st_page();
+	struct st_loop lr;
+	u64 *lp;
+
+	if (!list || !p) {
+		st_fail(c, "mem-add-one", "out of memory");
+		goto out;
+	}
+	lp = page_address(list);
+	st_list_reset(lp);
+	lp[0] = page_to_phys(p);
+	st_mem_add(c, list, 0, 0, &lr, NULL);
+	if (lr.st == TDX_SUCCESS) {
+		st.pool_given++;
+		if (!st.pool_pa)
+			st.pool_pa = page_to_phys(p);
+		p = NULL;
+	} else if (lr.gave_up || lr.skipped || lr.signal) {
+		st.pool_leaked++;	/* unclear: leave it */
+		p = NULL;
+	}
+	/* Otherwise an error or TDX_EXT_MEMORY_POOL_FULL: not taken. */
+	st_judge_params(c, "mem-add-one", &lr);
+out:
+	if (list)
+		__free_page(list);
+	if (p)
+		__free_page(p);
+}
+
+/* A page the simulator accepted earlier, offered again (expect= or dup). */
+static void grp_mem_add_dup(struct st_ctx *c)
+{
+	struct tdx_ext_args a;
+	struct page *list;
+	struct st_loop lr;
+	u64 *lp;
+
+	if (!st.pool_pa) {
+		st_fail(c, "mem-add-dup", "no page known to be in the pool: donate one first");
+		return;
+	}
+	list = st_page();
+	if (!list) {
+		st_fail(c, "mem-add-dup", "out of memory");
+		return;
+	}
+	lp = page_address(list);
+	st_list_reset(lp);
+	lp[0] = st.pool_pa;
+	a = (struct tdx_ext_args){
+		.rcx = tdx_hpa_list_info(page_to_phys(list), 0, 0),
+	};
+	if (!c->has_expect) {
+		c->has_expect = true;
+		c->expect = TDX_EXT_HPA_ENTRY_DUPLICATE | 0;
+	}
+	st_loop(c, TDH_EXT_MEM_ADD, &a, &lr);
+	st_judge_params(c, "mem-add-dup", &lr);
+	__free_page(list);
+}
+
+/*
+ * After a runtime update: the Extensions and quoting state is gone, the
+ * pool is not.  The refusals first, then EXT.INIT and QUOTE.INIT again,
+ * without MEM.ADD.  expect=: what QUOTE.INIT finally returns (default
+ * success; TDX_QUOTE_NOT_CONFIGURED after an update that did not
+ * configure quoting, which the quoting leaves then return throughout).
+ */
+static void grp_reinit(struct st_ctx *c)
+{
+	u64 want = c->has_expect ? c->expect : TDX_SUCCESS, before, mqs;
+	struct tdx_ext_args a;
+	struct st_q q;
+
+	before = want == TDX_SUCCESS ? TDX_SYS_STATE_INCORRECT : want;
+	mqs = st.max_quote_size;
+	st_sys_rd_fails(c, "max-quote-size-before-quote-init",
+			TDX_MD_MAX_QUOTE_SIZE, TDX_SYS_STATE_INCORRECT);
+	if (st_q_prep(&q, st.report_len == ST_REPORT_BLOB ? st.report : NULL,
+		      PAGE_SIZE)) {
+		st_fail(c, "quote-get-before-quote-init", "out of memory");
+	} else {
+		st_q_args(&q, &a, q.handle);
+		st_q_fails(c, "quote-get-before-quote-init", &a, before, false);
+		st_q_free(&q);
+	}
+	st_leaf_expect(c, "quote-init-before-ext-init", TDH_QUOTE_INIT, before,
+		       false);
+	st_leaf_expect(c, "ext-init", TDH_EXT_INIT, TDX_SUCCESS, false);
+	if (!st_leaf_expect(c, "quote-init", TDH_QUOTE_INIT, want, false))
+		return;
+	if (want != TDX_SUCCESS) {
+		st_sys_rd_fails(c, "max-quote-size-unavailable",
+				TDX_MD_MAX_QUOTE_SIZE, TDX_SYS_STATE_INCORRECT);
+		return;
+	}
+	if (st_read_mqs(c, "max-quote-size") && mqs &&
+	    st.max_quote_size != mqs)
+		st_fail(c, "max-quote-size-kept", "MAX_QUOTE_SIZE %llu, was %llu before the update",
+			st.max_quote_size, mqs);
 }
 
 static const struct st_group {
@@ -1347,6 +1694,13 @@ static const struct st_group {
 	{ "ext-init", grp_ext_init },
 	{ "quote-init", grp_quote_init },
 	{ "quote-get", grp_quote_get },
+	{ "leaves", grp_leaves },
+	{ "version", grp_version },
+	{ "mem-add-one", grp_mem_add_one },
+	{ "mem-add-dup", grp_mem_add_dup },
+	{ "pool-full", grp_pool_full },
+	{ "reinit", grp_reinit },
+	{ "pending-get", grp_pending_get },
 };
 
 /* --- debugfs ------------------------------------------------------------ */
@@ -1371,6 +1725,24 @@ static int st_parse_param(struct st_ctx *c, char *kv)
 	}
 	if (!strcmp(kv, "expect_u16"))
 		return kstrtobool(v, &c->expect_u16);
+	if (!strcmp(kv, "td_wildcard"))
+		return kstrtobool(v, &c->td_wildcard);
+	if (!strcmp(kv, "rcx0"))
+		return kstrtobool(v, &c->rcx0);
+	if (!strcmp(kv, "report")) {
+		if (strcmp(v, "1") && strcmp(v, "2"))
+			return -EINVAL;
+		c->report2 = v[0] == '2';
+		return 0;
+	}
+	if (!strcmp(kv, "expect_sys_rd")) {
+		c->has_expect_sys_rd = true;
+		return kstrtou64(v, 16, &c->expect_sys_rd);
+	}
+	if (!strcmp(kv, "expect_version")) {
+		c->has_expect_version = true;
+		return kstrtou64(v, 16, &c->expect_version);
+	}
 	if (!strcmp(kv, "expect") || !strcmp(kv, "expect_class")) {
 		if (kstrtou64(v, 16, &c->expect))
 			return -EINVAL;
@@ -1388,6 +1760,8 @@ static int st_parse_param(struct st_ctx *c, char *kv)
 		c->calls = n;
 	else if (!strcmp(kv, "no_entropy") && n <= S64_MAX)
 		c->no_entropy = n;
+	else if (!strcmp(kv, "busy") && n <= S64_MAX)
+		c->busy = n;
 	else
 		return -EINVAL;
 	return 0;
@@ -1403,6 +1777,7 @@ static ssize_t run_write(struct file *file, const char __user *ubuf,
 		.timeout_ms = loop_timeout_ms ? loop_timeout_ms : 1,
 		.calls = -1,
 		.no_entropy = -1,
+		.busy = -1,
 	};
 	size_t i;
 	int ret;
@@ -1546,11 +1921,18 @@ static int info_show(struct seq_file *m, void *v)
 		seq_printf(m, "%s_resumes=%llu\n", st_leaf_names[i], st.stats[i].resumes);
 		seq_printf(m, "%s_no_entropy=%llu\n", st_leaf_names[i],
 			   st.stats[i].no_entropy);
+		seq_printf(m, "%s_busy=%llu\n", st_leaf_names[i],
+			   st.stats[i].busy);
 	}
+	if (st.have_version)
+		seq_printf(m, "version=%llu.%llu.%llu\nbuild=%llu\n",
+			   st.version[0], st.version[1], st.version[2],
+			   st.version[3]);
 	seq_printf(m, "last_status=0x%016llx\n", st.last.st);
 	seq_printf(m, "last_calls=%llu\n", st.last.calls);
 	seq_printf(m, "last_resumes=%llu\n", st.last.resumes);
 	seq_printf(m, "last_no_entropy=%llu\n", st.last.no_entropy);
+	seq_printf(m, "last_busy=%llu\n", st.last.busy);
 	seq_printf(m, "results_truncated=%d\n", st.results_trunc);
 	mutex_unlock(&st.lock);
 	return 0;
@@ -1615,6 +1997,7 @@ nomem:
 static void __exit st_exit(void)
 {
 	debugfs_remove_recursive(st.dir);
+	st_q_free(&st_pend);
 	kvfree(st.quote);
 	kvfree(st.results);
 	symbol_put(tdx_sim_seamcall);
