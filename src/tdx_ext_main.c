@@ -206,18 +206,12 @@ static int probe_module(void)
 /* u32 field id first; older TDX modules only know the u16 one. */
 static int read_pool_pages(u64 *pages)
 {
-	struct tdx_ext_args args = { .rdx = TDX_MD_MEMORY_POOL_REQUIRED_PAGES };
 	u64 status;
 	int ret;
 
-	ret = tdx_ext_seamcall(TDH_SYS_RD, TDX_EXT_RESUME_REISSUE, &args,
-			       &status);
-	if (!ret && status == TDX_SUCCESS) {
-		*pages = args.r8;
-		return 0;
-	}
-	if (TDX_STATUS_CLASS(status) != TDX_METADATA_FIELD_ID_INCORRECT)
-		return ret ?: -EIO;
+	ret = sys_rd_status(TDX_MD_MEMORY_POOL_REQUIRED_PAGES, pages, &status);
+	if (!ret || TDX_STATUS_CLASS(status) != TDX_METADATA_FIELD_ID_INCORRECT)
+		return ret;
 	return sys_rd(TDX_MD_MEMORY_POOL_REQUIRED_PAGES_U16, pages);
 }
 

@@ -328,6 +328,7 @@ static long get_quote(struct file *file, void __user *uarg)
 	unsigned long gen;
 	void *input;
 	u32 usize;
+	int recover_err = 0;
 	long ret;
 
 	if (get_user(usize, (u32 __user *)uarg))
@@ -351,24 +352,16 @@ static long get_quote(struct file *file, void __user *uarg)
 	ret = quote_once(file, &req, input, &qj);
 	if (!ret && quote_state_lost(&qj->job)) {
 		/* Once: a second loss in a row is reported, not chased. */
-		ret = tdx_ext_recover(gen);
-		if (!ret) {
+		recover_err = tdx_ext_recover(gen);
+		if (!recover_err) {
 			tdx_ext_job_put(&qj->job);
 			ret = quote_once(file, &req, input, &qj);
-		} else {
-			req.tdx_status = qj->job.status;
-			req.quote_len = 0;
-			tdx_ext_job_put(&qj->job);
-			if (copy_to_user(uarg, &req, sizeof(req)))
-				ret = -EFAULT;
-			atomic64_inc(&tdx_ext.stats.quote_errors);
-			goto out;
 		}
 	}
 	if (ret)
 		goto out;
 
-	ret = quote_errno(&qj->job);
+	ret = recover_err ?: quote_errno(&qj->job);
 	req.tdx_status = qj->job.status;
 	req.quote_len = 0;
 	if (!ret) {
