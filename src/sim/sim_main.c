@@ -167,17 +167,27 @@ static int tdx_state_open(struct inode *inode, struct file *file)
 	return single_open(file, tdx_state_show, NULL);
 }
 
-static ssize_t tdx_state_write(struct file *file, const char __user *ubuf,
-			       size_t len, loff_t *ppos)
+/* A short write to a control file, NUL-terminated in buf[cap]. */
+static int user_line(char *buf, size_t cap, const char __user *ubuf,
+		     size_t len)
 {
-	char buf[16];
-	int st;
-
-	if (len >= sizeof(buf))
+	if (len >= cap)
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
 	buf[len] = '\0';
+	return 0;
+}
+
+static ssize_t tdx_state_write(struct file *file, const char __user *ubuf,
+			       size_t len, loff_t *ppos)
+{
+	char buf[16];
+	int st, ret;
+
+	ret = user_line(buf, sizeof(buf), ubuf, len);
+	if (ret)
+		return ret;
 	st = sysfs_match_string(sim_tdx_state_names, buf);
 	if (st < 0)
 		return -EINVAL;
@@ -207,11 +217,9 @@ static ssize_t runtime_update_write(struct file *file,
 	bool quote;
 	int ret;
 
-	if (len >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = '\0';
+	ret = user_line(buf, sizeof(buf), ubuf, len);
+	if (ret)
+		return ret;
 	if (sysfs_streq(buf, "quote"))
 		quote = true;
 	else if (sysfs_streq(buf, "none"))
@@ -237,12 +245,11 @@ static ssize_t fail_leaf_write(struct file *file, const char __user *ubuf,
 	char buf[64];
 	u32 leaf, after;
 	u64 status;
+	int ret;
 
-	if (len >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = '\0';
+	ret = user_line(buf, sizeof(buf), ubuf, len);
+	if (ret)
+		return ret;
 	if (sscanf(buf, "%u %u %llx", &leaf, &after, &status) != 3)
 		return -EINVAL;
 	mutex_lock(&sim.lock);
