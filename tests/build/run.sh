@@ -39,7 +39,7 @@ esac
 # modinfo documents every parameter.
 parms=$(modinfo -F parm tdx_ext.ko 2>/dev/null)
 for p in backend timeout queue_depth; do
-	echo "$parms" | grep -q "^$p:.\{20,\}" && res PASS "make/modinfo-parm-$p" ||
+	grep -q "^$p:.\{20,\}" <<<"$parms" && res PASS "make/modinfo-parm-$p" ||
 		res FAIL "make/modinfo-parm-$p" "modinfo -F parm tdx_ext.ko: no description of $p"
 done
 
@@ -66,7 +66,7 @@ make -s clean KVER="$KVER_61" >/dev/null 2>&1
 
 out=$(make KVER=0.0.0-none 2>&1)
 rc=$?
-if [ $rc != 0 ] && echo "$out" | grep -q 'no kernel build tree at /lib/modules/0.0.0-none/build'; then
+if [ $rc != 0 ] && grep -q 'no kernel build tree at /lib/modules/0.0.0-none/build' <<<"$out"; then
 	res PASS make/no-headers-message
 else
 	res FAIL make/no-headers-message "exit $rc, output: $(echo "$out" | head -2 | tr '\n' ' ')"

@@ -323,14 +323,19 @@ if command -v systemd-socket-activate >/dev/null; then
 fi
 
 # -- 5. the command line and the config file -------------------------------------------
-out=$("$D" --help) && echo "$out" | grep -q 'SYNOPSIS' && echo "$out" | grep -q -- '--read-timeout' &&
-	pass qgsd/cli/help || fail qgsd/cli/help "no usage text"
+# Here-strings, not "echo | grep -q": under pipefail a grep that exits at its
+# first match can leave echo with EPIPE and fail a correct answer.
+out=$("$D" --help 2>"$W/help.err")
+rc=$?
+[ $rc = 0 ] && grep -q 'SYNOPSIS' <<<"$out" && grep -q -- '--read-timeout' <<<"$out" &&
+	pass qgsd/cli/help ||
+	fail qgsd/cli/help "no usage text: exit $rc, ${#out} chars, stderr: $(head -c 400 "$W/help.err" | tr '\n' ' ')"
 "$D" --no-such-option x >/dev/null 2>&1
 [ $? = 2 ] && pass qgsd/cli/bad-option-exit-2 || fail qgsd/cli/bad-option-exit-2 "not exit 2"
 echo "read_timeout = soon" >"$W/bad.conf"
 out=$("$D" --foreground --config "$W/bad.conf" --socket "$S" 2>&1)
 rc=$?
-[ $rc = 1 ] && echo "$out" | grep -q "bad.conf:1: bad value 'soon' for read_timeout" &&
+[ $rc = 1 ] && grep -q "bad.conf:1: bad value 'soon' for read_timeout" <<<"$out" &&
 	pass qgsd/cli/bad-config-exit-1 || fail qgsd/cli/bad-config-exit-1 "exit $rc: $out"
 out=$("$D" --foreground --config "$W/missing.conf" --socket "$S" 2>&1)
 [ $? = 1 ] && pass qgsd/cli/missing-explicit-config || fail qgsd/cli/missing-explicit-config "$out"
