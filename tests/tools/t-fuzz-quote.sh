@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The quote fuzzers (tools/fuzz/fuzz_quote_parse.c, fuzz_quote_verify.c),
+# The quote fuzzers (tools/fuzz/fuzz_quote_parse.c, fuzz_quote_verify.c,
+# fuzz_dice_ext.c: the TCG DICE extension parsers, seeds in corpus/dice/),
 # FUZZ_SECONDS each, side by side, on a copy of tools/fuzz/corpus/quote/
 # (the seeds stay as committed).  PASS when libFuzzer ends without a
 # finding; FAIL quotes the crash line (the reproducer is in TOOLS_WORK,
@@ -39,7 +40,7 @@ fuzzer's root at $ftime:$bad"
 fi
 
 declare -A pid
-for f in fuzz_quote_parse fuzz_quote_verify; do
+for f in fuzz_quote_parse fuzz_quote_verify fuzz_dice_ext; do
 	bin=${TOOLS_FUZZ:-}/$f
 	if [ -z "${TOOLS_FUZZ:-}" ] || [ ! -x "$bin" ]; then
 		res FAIL "tools/fuzz/$f" "no fuzzer binary $bin (clang missing, \
@@ -47,7 +48,11 @@ or make fuzz failed)"
 		continue
 	fi
 	mkdir -p "$TOOLS_WORK/$f/corpus" "$TOOLS_WORK/$f/art"
-	cp "$seeds"/* "$TOOLS_WORK/$f/corpus/"
+	if [ $f = fuzz_dice_ext ]; then
+		cp "$TDX_TOP/tools/fuzz/corpus/dice"/* "$TOOLS_WORK/$f/corpus/"
+	else
+		cp "$seeds"/* "$TOOLS_WORK/$f/corpus/"
+	fi
 	"$bin" -max_total_time="$secs" -rss_limit_mb=2048 -max_len=65536 \
 		-timeout=25 -print_final_stats=1 \
 		-artifact_prefix="$TOOLS_WORK/$f/art/" \

@@ -58,7 +58,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			for (j = 0; j < sizeof(keys) / sizeof(keys[0]); j++) {
 				const struct tdxq_value *v;
 
-				v = tdxq_claim(q, ids[i], keys[j], (int)(j & 1));
+				v = tdxq_claim(q, ids[i], keys[j],
+					       (enum tdxq_which)(j % 3));
 				if (!v)
 					continue;
 				if (v->key != keys[j])

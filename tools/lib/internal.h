@@ -11,6 +11,13 @@
 /* printf into e->msg (e may be NULL). */
 void tdxq_seterr(struct tdxq_err *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Which step of docs/verifier.md a failure after this belongs to. */
+static inline void tdxq_step(struct tdxq_err *e, int step)
+{
+	if (e)
+		e->step = step;
+}
+
 /* Puts "pfx: " before the message in e (truncating its end). */
 void tdxq_prefix_err(struct tdxq_err *e, const char *pfx);
 

@@ -11,10 +11,10 @@
  * then does cbor_load() build the tree, which therefore never allocates
  * more than the input justifies, nor recurses deeper than 16 when freed.
  *
- * Maps are read as lists of pairs (as tests/tools/pyverify.py does): a
- * look-up takes the first pair with the key; "exactly one entry" means one
- * pair; every pair of a submodule or a values map is checked, the first
- * one of a repeated key is kept.
+ * The walk also refuses a map with two equal keys (step 3), comparing the
+ * keys as data items over the input's own bytes, so that libcbor's
+ * rewriting below can neither hide nor invent a duplicate.  Every look-up
+ * in a map therefore has at most one answer.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -154,13 +154,168 @@ static int utf8_ok(const uint8_t *p, size_t n)
 	return 1;
 }
 
+/*
+ * Step 3: map keys compared as data items.  The walk has already checked
+ * every key (definite lengths that fit), so reading them is safe.
+ */
+struct cb_head {
+	unsigned int major;
+	uint64_t arg;			/* value, length, count or tag */
+	int is_float;			/* major 7: arg holds binary64 bits */
+};
+
+static uint64_t half_bits(uint16_t h)
+{
+	uint64_t sign = (uint64_t)(h >> 15) << 63;
+	unsigned int e = (h >> 10) & 0x1f, m = h & 0x3ff;
+	double d;
+	uint64_t b;
+
+	if (e == 0x1f)
+		return sign | 0x7ffull << 52 | (uint64_t)m << 42;
+	if (e)
+		return sign | (uint64_t)(e - 15 + 1023) << 52 | (uint64_t)m << 42;
+	d = (double)m * 0x1p-24;	/* subnormal: exact in binary64 */
+	memcpy(&b, &d, sizeof(b));
+	return sign | b;
+}
+
+static uint64_t single_bits(uint32_t f)
+{
+	uint64_t sign = (uint64_t)(f >> 31) << 63;
+	unsigned int e = (f >> 23) & 0xff;
+	uint32_t m = f & 0x7fffff;
+	double d;
+	uint64_t b;
+
+	if (e == 0xff)
+		return sign | 0x7ffull << 52 | (uint64_t)m << 29;
+	if (e)
+		return sign | (uint64_t)(e - 127 + 1023) << 52 | (uint64_t)m << 29;
+	d = (double)m * 0x1p-149;
+	memcpy(&b, &d, sizeof(b));
+	return sign | b;
+}
+
+static const uint8_t *cb_read_head(const uint8_t *p, struct cb_head *h)
+{
+	unsigned int ai = p[0] & 0x1f, n, i;
+	uint64_t v = 0;
+
+	h->major = p[0] >> 5;
+	h->is_float = 0;
+	n = ai < 24 ? 0 : ai == 24 ? 1 : ai == 25 ? 2 : ai == 26 ? 4 : 8;
+	for (i = 0; i < n; i++)
+		v = v << 8 | p[1 + i];
+	h->arg = ai < 24 ? ai : v;
+	if (h->major == 7 && n >= 2) {
+		h->is_float = 1;
+		if (n == 2)
+			h->arg = half_bits((uint16_t)v);
+		else if (n == 4)
+			h->arg = single_bits((uint32_t)v);
+	}
+	return p + 1 + n;
+}
+
+/* Compares the items at *a and *b and moves both past them. */
+static int cb_cmp(const uint8_t **a, const uint8_t **b)
+{
+	struct cb_head ha, hb;
+	uint64_t i, n;
+	int c;
+
+	*a = cb_read_head(*a, &ha);
+	*b = cb_read_head(*b, &hb);
+	if (ha.major != hb.major)
+		return ha.major < hb.major ? -1 : 1;
+	if (ha.is_float != hb.is_float)
+		return ha.is_float < hb.is_float ? -1 : 1;
+	if (ha.arg != hb.arg)
+		return ha.arg < hb.arg ? -1 : 1;
+	switch (ha.major) {
+	case 2:
+	case 3:
+		c = ha.arg ? memcmp(*a, *b, (size_t)ha.arg) : 0;
+		*a += ha.arg;
+		*b += ha.arg;
+		return c;
+	case 4:
+	case 5:
+		n = ha.major == 5 ? 2 * ha.arg : ha.arg;
+		for (i = 0; i < n; i++) {
+			c = cb_cmp(a, b);
+			if (c)
+				return c;
+		}
+		return 0;
+	case 6:
+		return cb_cmp(a, b);
+	}
+	return 0;
+}
+
+static int key_order(const void *x, const void *y)
+{
+	const uint8_t *a = *(const uint8_t *const *)x;
+	const uint8_t *b = *(const uint8_t *const *)y;
+
+	return cb_cmp(&a, &b);
+}
+
+struct wf_frame {
+	uint64_t left;			/* items still due */
+	uint64_t total;
+	int map;
+	size_t key_start;		/* map: where the current key began */
+	size_t keys_base;		/* map: its keys in wf_keys.k[] */
+};
+
+struct wf_keys {
+	const uint8_t **k;
+	size_t n, cap;
+};
+
+static int keys_push(struct wf_keys *ks, const uint8_t *k)
+{
+	if (ks->n == ks->cap) {
+		size_t cap = ks->cap ? 2 * ks->cap : 64;
+		const uint8_t **nk = realloc(ks->k, cap * sizeof(*nk));
+
+		if (!nk)
+			return -1;
+		ks->k = nk;
+		ks->cap = cap;
+	}
+	ks->k[ks->n++] = k;
+	return 0;
+}
+
+/* The keys of the map that just closed: is one of them there twice? */
+static const uint8_t *keys_dup(struct wf_keys *ks, size_t base)
+{
+	size_t i, n = ks->n - base;
+	const uint8_t **k = ks->k + base;
+
+	if (n < 2)
+		return NULL;
+	qsort(k, n, sizeof(*k), key_order);
+	for (i = 1; i < n; i++)
+		if (!key_order(&k[i - 1], &k[i]))
+			return k[i] > k[i - 1] ? k[i] : k[i - 1];
+	return NULL;
+}
+
 static enum tdxq_status wf_walk(const uint8_t *buf, size_t len,
 				struct wf_out *out, struct tdxq_err *e)
 {
-	uint64_t left[TDXQ_MAX_DEPTH];	/* items still due per container */
+	struct wf_frame f[TDXQ_MAX_DEPTH];	/* open containers */
+	struct wf_keys keys = { NULL, 0, 0 };
+	enum tdxq_status s = TDXQ_MALFORMED;
 	unsigned int depth = 0;
 	size_t pos = 0, items = 0;
 
+	tdxq_step(e, 2);
 	if (!len) {
 		tdxq_seterr(e, "empty: no CBOR data item");
 		return TDXQ_MALFORMED;
@@ -170,18 +325,22 @@ static enum tdxq_status wf_walk(const uint8_t *buf, size_t len,
 		struct wf_ctx ctx = { EV_NONE, 0, NULL };
 		uint8_t *copy = NULL;
 		uint8_t fix[2], ib;
-		const uint8_t *emit;
+		const uint8_t *emit, *dup;
 		size_t rest, n_emit;
 
 		if (pos >= len) {
 			tdxq_seterr(e, "truncated CBOR at byte %zu", pos);
-			return TDXQ_MALFORMED;
+			goto out;
 		}
 		/* Each head is one item (a tag too): bounds cbor_load's memory. */
 		if (++items > TDXQ_MAX_ITEMS) {
 			tdxq_seterr(e, "more than %d CBOR data items", TDXQ_MAX_ITEMS);
-			return TDXQ_MALFORMED;
+			goto out;
 		}
+		/* an item at an even place of a map is a key */
+		if (depth && f[depth - 1].map &&
+		    !((f[depth - 1].total - f[depth - 1].left) & 1))
+			f[depth - 1].key_start = pos;
 		ib = buf[pos];
 		emit = buf + pos;
 		r = cbor_stream_decode(buf + pos, len - pos, &wf_callbacks,
@@ -189,7 +348,7 @@ static enum tdxq_status wf_walk(const uint8_t *buf, size_t len,
 		if (r.status == CBOR_DECODER_NEDATA) {
 			tdxq_seterr(e, "truncated CBOR at byte %zu (a length runs past the end)",
 			       pos);
-			return TDXQ_MALFORMED;
+			goto out;
 		}
 		n_emit = r.read;
 		if (r.status != CBOR_DECODER_FINISHED || ctx.ev == EV_NONE) {
@@ -211,11 +370,11 @@ static enum tdxq_status wf_walk(const uint8_t *buf, size_t len,
 				n_emit = 1;
 			} else if (ib == 0xf8 && pos + 1 >= len) {
 				tdxq_seterr(e, "truncated CBOR at byte %zu", pos);
-				return TDXQ_MALFORMED;
+				goto out;
 			} else {
 				tdxq_seterr(e, "not well-formed CBOR (initial byte 0x%02x) at byte %zu",
 				       ib, pos);
-				return TDXQ_MALFORMED;
+				goto out;
 			}
 		}
 		if (ctx.ev == EV_TEXT && out && !utf8_ok(ctx.text, ctx.n)) {
@@ -223,10 +382,8 @@ static enum tdxq_status wf_walk(const uint8_t *buf, size_t len,
 			size_t i, h = (size_t)(ctx.text - (buf + pos));
 
 			copy = malloc(n_emit);
-			if (!copy) {
-				tdxq_seterr(e, "out of memory");
-				return TDXQ_USAGE;
-			}
+			if (!copy)
+				goto nomem;
 			memcpy(copy, emit, n_emit);
 			for (i = h; i < n_emit; i++)
 				if (copy[i] >= 0x80)
@@ -235,8 +392,7 @@ static enum tdxq_status wf_walk(const uint8_t *buf, size_t len,
 		}
 		if (wf_emit(out, buf, pos, emit, n_emit, len)) {
 			free(copy);
-			tdxq_seterr(e, "out of memory");
-			return TDXQ_USAGE;
+			goto nomem;
 		}
 		free(copy);
 		pos += r.read;
@@ -245,32 +401,37 @@ static enum tdxq_status wf_walk(const uint8_t *buf, size_t len,
 		case EV_INDEF:
 			tdxq_seterr(e, "indefinite-length CBOR item at byte %zu",
 			       pos - r.read);
-			return TDXQ_MALFORMED;
+			goto out;
 		case EV_BREAK:
 			tdxq_seterr(e, "stray CBOR break at byte %zu", pos - r.read);
-			return TDXQ_MALFORMED;
+			goto out;
 		case EV_ARRAY:
 		case EV_MAP:
 		case EV_TAG:
 			if (depth >= TDXQ_MAX_DEPTH) {
 				tdxq_seterr(e, "CBOR nested deeper than %d levels at byte %zu",
 				       TDXQ_MAX_DEPTH, pos - r.read);
-				return TDXQ_MALFORMED;
+				goto out;
 			}
 			if (ctx.ev == EV_MAP) {
 				if (ctx.n > rest / 2) {
 					tdxq_seterr(e, "CBOR map at byte %zu declares more entries than bytes remain",
 					       pos - r.read);
-					return TDXQ_MALFORMED;
+					goto out;
 				}
 				ctx.n *= 2;
 			} else if (ctx.n > rest) {
 				tdxq_seterr(e, "CBOR array at byte %zu declares more items than bytes remain",
 				       pos - r.read);
-				return TDXQ_MALFORMED;
+				goto out;
 			}
 			if (ctx.n) {
-				left[depth++] = ctx.n;
+				f[depth] = (struct wf_frame) {
+					.left = ctx.n, .total = ctx.n,
+					.map = ctx.ev == EV_MAP,
+					.keys_base = keys.n,
+				};
+				depth++;
 				continue;
 			}
 			break;	/* an empty container is a complete item */
@@ -279,19 +440,42 @@ static enum tdxq_status wf_walk(const uint8_t *buf, size_t len,
 		}
 		/* one item complete: close the containers it completes */
 		for (;;) {
+			struct wf_frame *t;
+
 			if (!depth) {
 				if (pos != len) {
 					tdxq_seterr(e, "%zu trailing bytes after the CBOR item",
 					       len - pos);
-					return TDXQ_MALFORMED;
+					goto out;
 				}
-				return TDXQ_OK;
+				s = TDXQ_OK;
+				goto out;
 			}
-			if (--left[depth - 1])
+			t = &f[depth - 1];
+			if (t->map && !((t->total - t->left) & 1) &&
+			    keys_push(&keys, buf + t->key_start))
+				goto nomem;
+			if (--t->left)
 				break;
+			if (t->map) {
+				dup = keys_dup(&keys, t->keys_base);
+				if (dup) {
+					tdxq_step(e, 3);
+					tdxq_seterr(e, "a CBOR map has the key at byte %zu twice",
+					       (size_t)(dup - buf));
+					goto out;
+				}
+				keys.n = t->keys_base;
+			}
 			depth--;
 		}
 	}
+nomem:
+	tdxq_seterr(e, "out of memory");
+	s = TDXQ_USAGE;
+out:
+	free(keys.k);
+	return s;
 }
 
 enum tdxq_status tdxq_cbor_check(const uint8_t *buf, size_t len,
@@ -307,6 +491,7 @@ static enum tdxq_status load(const uint8_t *buf, size_t len, const char *what,
 	struct cbor_load_result res;
 	struct wf_out fixed = { NULL, 0 };
 	enum tdxq_status s;
+	int step = e ? e->step : 0;
 
 	*out = NULL;
 	s = wf_walk(buf, len, &fixed, e);
@@ -315,6 +500,7 @@ static enum tdxq_status load(const uint8_t *buf, size_t len, const char *what,
 		tdxq_prefix_err(e, what);
 		return s;
 	}
+	tdxq_step(e, step);
 	if (fixed.buf) {
 		buf = fixed.buf;
 		len = fixed.len;
@@ -574,6 +760,7 @@ enum tdxq_status tdxq_parse(const uint8_t *buf, size_t len,
 	enum tdxq_status s;
 
 	*out = NULL;
+	tdxq_step(e, 1);
 	if (!len || len > TDXQ_MAX_QUOTE_SIZE) {
 		tdxq_seterr(e, "quote size %zu is outside 1..%u bytes", len,
 		       TDXQ_MAX_QUOTE_SIZE);
@@ -582,6 +769,7 @@ enum tdxq_status tdxq_parse(const uint8_t *buf, size_t len,
 	s = load(buf, len, "quote", &root, e);
 	if (s)
 		return s;
+	tdxq_step(e, 4);
 	s = TDXQ_MALFORMED;
 	if (!cbor_isa_tag(root) || cbor_tag_value(root) != TAG_CWT) {
 		tdxq_seterr(e, "not a CWT: tag 61 missing");
@@ -610,12 +798,15 @@ enum tdxq_status tdxq_parse(const uint8_t *buf, size_t len,
 	q->payload = dup_bstr(a[2], &q->payload_len);
 	if (!q->protected_hdr || !q->payload)
 		goto nomem;
+	tdxq_step(e, 5);
 	s = check_protected(q, e);
 	if (s)
 		goto fail;
+	tdxq_step(e, 6);
 	s = parse_unprotected(q, a[1], e);
 	if (s)
 		goto fail;
+	tdxq_step(e, 7);
 	s = TDXQ_MALFORMED;
 	if (cbor_bytestring_length(a[3]) != TDXQ_SIG_SIZE) {
 		tdxq_seterr(e, "signature is %zu bytes, not %d",
@@ -668,23 +859,30 @@ static enum tdxq_status parse_value(struct tdxq_value *v, int64_t k,
 	memset(v, 0, sizeof(*v));
 	v->key = k;
 	v->alg = -1;
-	if (k == -125) {
-		cbor_item_t **a;
+	if (k == -125) {		/* an SVN vector: bstr or [uint] */
+		cbor_item_t **a = NULL;
+		const uint8_t *b = NULL;
 		size_t i, n;
 
-		if (!cbor_isa_array(it))
+		if (cbor_isa_bytestring(it)) {
+			b = cbor_bytestring_handle(it);
+			n = cbor_bytestring_length(it);
+		} else if (cbor_isa_array(it)) {
+			a = cbor_array_handle(it);
+			n = cbor_array_size(it);
+			for (i = 0; i < n; i++)
+				if (!cbor_isa_uint(a[i]) ||
+				    cbor_get_int(a[i]) > 255)
+					goto bad;
+		} else {
 			goto bad;
-		a = cbor_array_handle(it);
-		n = cbor_array_size(it);
-		for (i = 0; i < n; i++)
-			if (!cbor_isa_uint(a[i]) || cbor_get_int(a[i]) > 255)
-				goto bad;
+		}
 		v->type = TDXQ_V_UINTS;
 		v->uints = calloc(n ? n : 1, sizeof(*v->uints));
 		if (!v->uints)
 			goto nomem;
 		for (i = 0; i < n; i++)
-			v->uints[i] = cbor_get_int(a[i]);
+			v->uints[i] = b ? b[i] : cbor_get_int(a[i]);
 		v->n_uints = n;
 		return TDXQ_OK;
 	}
@@ -713,6 +911,7 @@ static enum tdxq_status parse_value(struct tdxq_value *v, int64_t k,
 		goto nomem;
 	return TDXQ_OK;
 bad:
+	tdxq_step(e, 22);
 	tdxq_seterr(e, "%s: value %" PRId64 " (%s) has the wrong type", where, k,
 	       tdxq_value_name(0, k));
 	return TDXQ_MALFORMED;
@@ -773,7 +972,6 @@ static enum tdxq_status parse_evidence(struct tdxq_evidence *ev,
 	}
 	for (i = 0; i < n; i++) {
 		struct tdxq_value v;
-		size_t j;
 		int64_t k;
 
 		if (get_int(p[i].key, &k) || !known_value(k))
@@ -781,15 +979,7 @@ static enum tdxq_status parse_evidence(struct tdxq_evidence *ev,
 		s = parse_value(&v, k, p[i].value, where, e);
 		if (s)
 			goto out;
-		/* a repeated key: checked, but the first one counts */
-		for (j = 0; j < ev->n && ev->v[j].key != k; j++)
-			;
-		if (j < ev->n) {
-			free(v.data);
-			free(v.uints);
-			continue;
-		}
-		ev->v[ev->n++] = v;
+		ev->v[ev->n++] = v;	/* keys are distinct (step 3) */
 	}
 	s = TDXQ_OK;
 	goto out;
@@ -837,13 +1027,29 @@ static void free_claims(struct tdxq_quote *q)
 	q->have_report_data = 0;
 }
 
+/* Step 23: the platform's -125 in evidence ev is a 16-component vector. */
+static enum tdxq_status platform_svn(const struct tdxq_evidence *ev,
+				     const char *name, const char *map,
+				     struct tdxq_err *e)
+{
+	size_t i;
+
+	for (i = 0; i < ev->n; i++)
+		if (ev->v[i].key == -125 && ev->v[i].n_uints == 16)
+			return TDXQ_OK;
+	tdxq_step(e, 23);
+	tdxq_seterr(e, "submodule platform %s: %s (-125) is missing or does not have 16 components",
+		    map, name);
+	return TDXQ_MALFORMED;
+}
+
 static enum tdxq_status parse_submods(struct tdxq_quote *q, cbor_item_t *m,
 				      struct tdxq_err *e)
 {
 	struct cbor_pair *p = cbor_map_handle(m);
 	size_t i, n = cbor_map_size(m);
 	enum tdxq_status s;
-	int have_td = 0;
+	int have_td = 0, have_platform = 0;
 
 	for (i = 0; i < n; i++) {
 		if (!cbor_isa_string(p[i].key)) {
@@ -852,10 +1058,10 @@ static enum tdxq_status parse_submods(struct tdxq_quote *q, cbor_item_t *m,
 		}
 	}
 	for (i = 0; i < n; i++) {
-		struct tdxq_submod sm = { 0 };
+		struct tdxq_submod *sm;
 		char where[64];
 		int id = submod_of_oid(p[i].key);
-		size_t j;
+		cbor_item_t *cur;
 
 		if (!id)
 			continue;
@@ -864,32 +1070,41 @@ static enum tdxq_status parse_submods(struct tdxq_quote *q, cbor_item_t *m,
 			       tdxq_submod_name(id));
 			return TDXQ_MALFORMED;
 		}
-		sm.id = id;
+		/* keys are distinct (step 3): each OID at most once */
+		sm = &q->submods[q->n_submods];
+		memset(sm, 0, sizeof(*sm));
+		sm->id = id;
 		snprintf(where, sizeof(where), "submodule %s origin (\"0\")",
 			 tdxq_submod_name(id));
-		s = parse_evidence(&sm.origin, map_text(p[i].value, "0"),
+		s = parse_evidence(&sm->origin, map_text(p[i].value, "0"),
 				   where, e);
 		if (s)
 			return s;
+		q->n_submods++;		/* freed with the quote from here */
+		cur = map_text(p[i].value, "1");
 		snprintf(where, sizeof(where), "submodule %s current (\"1\")",
 			 tdxq_submod_name(id));
-		s = parse_evidence(&sm.current, map_text(p[i].value, "1"),
-				   where, e);
-		if (s) {
-			free_evidence(&sm.origin);
-			return s;
+		if (cur || id == TDXQ_SM_PLATFORM) {
+			s = parse_evidence(&sm->current, cur, where, e);
+			if (s)
+				return s;
+			sm->has_current = 1;
 		}
-		/* a repeated OID: checked, but the first one counts */
-		for (j = 0; j < q->n_submods && q->submods[j].id != id; j++)
-			;
-		if (j < q->n_submods) {
-			free_evidence(&sm.origin);
-			free_evidence(&sm.current);
-			continue;
+		if (id == TDXQ_SM_PLATFORM) {
+			s = platform_svn(&sm->origin, "tee_tcb_svn", "\"0\"", e);
+			if (!s)
+				s = platform_svn(&sm->current, "tee_tcb_svn2",
+						 "\"1\"", e);
+			if (s)
+				return s;
+			have_platform = 1;
 		}
-		q->submods[q->n_submods++] = sm;
 		if (id == TDXQ_SM_TD)
 			have_td = 1;
+	}
+	if (!have_platform) {
+		tdxq_seterr(e, "the platform TCB submodule (" OID_PREFIX "1.0) is missing");
+		return TDXQ_MALFORMED;
 	}
 	if (!have_td) {
 		tdxq_seterr(e, "the TD body submodule (" OID_PREFIX "4.0) is missing");
@@ -898,12 +1113,26 @@ static enum tdxq_status parse_submods(struct tdxq_quote *q, cbor_item_t *m,
 	return TDXQ_OK;
 }
 
+/* Step 20: content octets of a DER OBJECT IDENTIFIER. */
+static int oid_ok(const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	if (!n || (b[n - 1] & 0x80))
+		return 0;
+	for (i = 0; i < n; i++)		/* an arc never starts with 0x80 */
+		if (b[i] == 0x80 && (i == 0 || !(b[i - 1] & 0x80)))
+			return 0;
+	return 1;
+}
+
 enum tdxq_status tdxq_parse_claims(struct tdxq_quote *q, struct tdxq_err *e)
 {
 	cbor_item_t *m, *v;
 	enum tdxq_status s;
 
 	free_claims(q);
+	tdxq_step(e, 20);
 	s = load(q->payload, q->payload_len, "payload", &m, e);
 	if (s)
 		return s;
@@ -927,9 +1156,11 @@ enum tdxq_status tdxq_parse_claims(struct tdxq_quote *q, struct tdxq_err *e)
 		tdxq_seterr(e, "submods (-11) is missing or not a map");
 		goto out;
 	}
+	tdxq_step(e, 21);
 	s = parse_submods(q, v, e);
 	if (s)
 		goto out;
+	tdxq_step(e, 20);
 	s = TDXQ_MALFORMED;
 	v = map_int(m, C_ISS);
 	if (v && !cbor_isa_string(v)) {
@@ -952,8 +1183,10 @@ enum tdxq_status tdxq_parse_claims(struct tdxq_quote *q, struct tdxq_err *e)
 			goto nomem;
 	}
 	v = map_int(m, C_PROFILE);
-	if (v && !cbor_isa_bytestring(v)) {
-		tdxq_seterr(e, "eat_profile (265) is not a byte string");
+	if (v && (!cbor_isa_bytestring(v) ||
+		  !oid_ok(cbor_bytestring_handle(v),
+			  cbor_bytestring_length(v)))) {
+		tdxq_seterr(e, "eat_profile (265) is not the content of a DER OBJECT IDENTIFIER");
 		goto out;
 	}
 	if (v) {
@@ -991,18 +1224,25 @@ void tdxq_quote_free(struct tdxq_quote *q)
 /* ---- look-ups and names -------------------------------------------------- */
 
 const struct tdxq_value *tdxq_claim(const struct tdxq_quote *q, int id,
-				    int64_t key, int origin)
+				    int64_t key, enum tdxq_which which)
 {
 	size_t i, j;
 
 	if (!q)
 		return NULL;
 	for (i = 0; i < q->n_submods; i++) {
+		const struct tdxq_submod *sm = &q->submods[i];
 		const struct tdxq_evidence *ev;
 
-		if (q->submods[i].id != id)
+		if (sm->id != id)
 			continue;
-		ev = origin ? &q->submods[i].origin : &q->submods[i].current;
+		if (which == TDXQ_ORIGIN ||
+		    (which == TDXQ_LATEST && !sm->has_current))
+			ev = &sm->origin;
+		else if (sm->has_current)
+			ev = &sm->current;
+		else
+			return NULL;
 		for (j = 0; j < ev->n; j++)
 			if (ev->v[j].key == key)
 				return &ev->v[j];
@@ -1032,7 +1272,7 @@ const char *tdxq_value_name(int id, int64_t key)
 		       id == TDXQ_SM_SEAM ? "mr_seam" : "measurement";
 	case -84:	return "mr_signer_seam";
 	case -125:
-		return id == TDXQ_SM_PLATFORM ? "cpu_svn" : "tee_tcb_svn";
+		return id == TDXQ_SM_PLATFORM ? "tee_tcb_svn" : "svn";
 	case -201:	return "xfam";
 	case -203:	return "mr_config_id";
 	case -204:	return "mr_owner";

@@ -36,6 +36,8 @@ enum tdxq_status {
 /* Why something failed: one line, no trailing newline. */
 struct tdxq_err {
 	char msg[256];
+	int step;			/* tdxq_verify(): the failing step of
+					 * docs/verifier.md (0: none) */
 };
 
 const char *tdxq_status_name(enum tdxq_status s);	/* "ok", "malformed"... */
@@ -69,7 +71,15 @@ enum tdxq_submod_id {
 struct tdxq_submod {
 	int id;				/* enum tdxq_submod_id */
 	struct tdxq_evidence origin;	/* "0" */
-	struct tdxq_evidence current;	/* "1" */
+	struct tdxq_evidence current;	/* "1", if has_current */
+	int has_current;		/* required for the platform only */
+};
+
+/* Which evidence a claim is read from (docs/verifier.md step 24). */
+enum tdxq_which {
+	TDXQ_LATEST,			/* "1" if the submodule has it, else "0" */
+	TDXQ_ORIGIN,			/* "0" */
+	TDXQ_CURRENT,			/* "1"; none without it */
 };
 
 struct tdxq_cert {
@@ -106,12 +116,12 @@ struct tdxq_quote {
 };
 
 /*
- * Steps 1-6 of docs/verifier.md.  On TDXQ_OK *out is a new quote (claims
+ * Steps 1-7 of docs/verifier.md.  On TDXQ_OK *out is a new quote (claims
  * not yet parsed); otherwise *out is NULL and e says why.
  */
 enum tdxq_status tdxq_parse(const uint8_t *buf, size_t len,
 			    struct tdxq_quote **out, struct tdxq_err *e);
-/* Steps 17-21: fills the claims of q.  TDXQ_OK or TDXQ_MALFORMED. */
+/* Steps 20-23: fills the claims of q.  TDXQ_OK or TDXQ_MALFORMED. */
 enum tdxq_status tdxq_parse_claims(struct tdxq_quote *q, struct tdxq_err *e);
 void tdxq_quote_free(struct tdxq_quote *q);
 
@@ -123,11 +133,13 @@ void tdxq_quote_free(struct tdxq_quote *q);
 enum tdxq_status tdxq_cbor_check(const uint8_t *buf, size_t len,
 				 struct tdxq_err *e);
 
-/* The value with key in submodule id's current (or origin) evidence. */
+/* The value with key in submodule id's evidence (step 24). */
 const struct tdxq_value *tdxq_claim(const struct tdxq_quote *q, int id,
-				    int64_t key, int origin);
+				    int64_t key, enum tdxq_which which);
 const char *tdxq_submod_name(int id);	/* "td", "seam", "platform"... */
-const char *tdxq_value_name(int id, int64_t key); /* "mrtd", "rtmr0"... */
+/* "mrtd", "rtmr0"...; the platform's -125 is "tee_tcb_svn" (in "0"; its
+ * "1" is tee_tcb_svn2). */
+const char *tdxq_value_name(int id, int64_t key);
 
 /* ---- trust anchors ----------------------------------------------------- */
 
@@ -144,17 +156,54 @@ size_t tdxq_trust_count(const struct tdxq_trust *t);
 #define TDXQ_ROOTS_DIR		"/etc/tdx-ext/roots"
 #define TDXQ_ROOTS_ENV		"TDX_QUOTE_ROOTS"
 
-/* ---- expected values (docs/verifier.md step 22) ------------------------ */
+/* ---- policy (docs/verifier.md steps 25-30) ------------------------------ */
 
 struct tdxq_policy;
 struct tdxq_policy *tdxq_policy_new(void);
 void tdxq_policy_free(struct tdxq_policy *p);
-/* name as in the table of step 22; hex without separators. */
+/*
+ * One "name = value" of docs/verifier.md "Writing policy": a value of a set
+ * is added to the set; a single-valued name given twice, an unknown name
+ * or a bad value is TDXQ_USAGE.  E.g. ("mrtd", HEX), ("mrtd@origin", HEX),
+ * ("eat_profile", "tdx-ext-simulator"), ("allow_debug", "yes").
+ */
 enum tdxq_status tdxq_policy_set(struct tdxq_policy *p, const char *name,
-				 const char *hex, struct tdxq_err *e);
-/* "name = hex" lines, '#' comments, blank lines; errors name the line. */
+				 const char *value, struct tdxq_err *e);
+/* "name = value" lines, '#' comments, blank lines; errors name the line. */
 enum tdxq_status tdxq_policy_load(struct tdxq_policy *p, const char *path,
 				  struct tdxq_err *e);
+#define TDXQ_PROFILE_INTEL	"2.16.840.1.113741.1.13.1"
+#define TDXQ_PROFILE_SIM	"2.25.187683495578185925455535580376002142914"
+/* Dotted text of OID content octets (b, n) into out: 0 or -1. */
+int tdxq_oid_text(const uint8_t *b, size_t n, char *out, size_t cap);
+
+/* ---- TCG DICE extensions (docs/verifier.md step 17) ---------------------- */
+
+#define TDXQ_TCB_MAX_ENTRIES	16	/* MultiTcbInfo, and fwids */
+#define TDXQ_TCB_STR_MAX	255
+
+struct tdxq_fwid {
+	uint8_t alg[32];		/* hashAlg: OID content octets */
+	size_t alg_len;
+	uint8_t digest[64];
+	size_t len;
+};
+
+struct tdxq_tcb_info {			/* one DiceTcbInfo */
+	size_t cert;			/* index in tdxq_result.path */
+	int multi;			/* an element of a MultiTcbInfo */
+	int critical;			/* its extension was critical */
+	/* absent strings are "", absent integers -1 */
+	char vendor[TDXQ_TCB_STR_MAX + 1];
+	char model[TDXQ_TCB_STR_MAX + 1];
+	char version[TDXQ_TCB_STR_MAX + 1];
+	int64_t svn, layer, index;
+	struct tdxq_fwid fwid[TDXQ_TCB_MAX_ENTRIES];
+	size_t n_fwids;
+	int64_t flags, flags_mask;	/* bit n of the BIT STRING is 1 << n;
+					 * -1: absent */
+	size_t vendor_info_len, type_len; /* SIZE_MAX: absent */
+};
 
 /* ---- the whole verification ------------------------------------------- */
 
@@ -165,6 +214,10 @@ struct tdxq_chain_info {		/* one certificate of the path */
 	int is_ca;
 	uint8_t sha256[32];		/* of the DER */
 	int is_root;			/* the pinned root ending the path */
+	char eku[192];			/* key purposes, comma-separated;
+					 * "" without extendedKeyUsage */
+	uint8_t ueid[64];		/* tcg-dice-Ueid */
+	size_t ueid_len;		/* 0: none */
 };
 
 struct tdxq_result {
@@ -172,10 +225,33 @@ struct tdxq_result {
 					 * tdxq_result_free */
 	struct tdxq_chain_info path[TDXQ_MAX_CERTS + 1]; /* leaf first */
 	size_t path_len;		/* set once the chain verified */
+	struct tdxq_tcb_info *tcb;	/* TCB info of the path, root
+					 * included, in path order */
+	size_t n_tcb;
 	int signature_ok, chain_ok, claims_ok, policy_ok;
-	char mismatch[64];		/* policy: the first name that differed */
+	char mismatch[64];		/* policy: the rule that failed */
+	char rule[64];			/* any failure: "step N" or the
+					 * policy rule ("mrtd", "tcb"...) */
 };
 void tdxq_result_free(struct tdxq_result *r);
+
+/*
+ * For showing an unverified certificate (DER, strict): ci, its TCB info
+ * (*tcb malloc'd, *n_tcb entries; free() it) and key purposes.  0; 1 if a
+ * TCG DICE extension is malformed (the entries before it are kept); -1 if
+ * it is not a DER X.509 certificate.
+ */
+int tdxq_cert_dice(const uint8_t *der, size_t len,
+		   struct tdxq_chain_info *ci, struct tdxq_tcb_info **tcb,
+		   size_t *n_tcb);
+/*
+ * One TCG DICE extension value (step 17) by itself: kind 1 DiceTcbInfo,
+ * 2 Ueid (into ci->ueid), 3 MultiTcbInfo.  0 or -1 (malformed, or no
+ * memory); *tcb (free() it) holds the entries parsed.
+ */
+int tdxq_dice_ext(int kind, const uint8_t *v, size_t n,
+		  struct tdxq_tcb_info **tcb, size_t *n_tcb,
+		  struct tdxq_chain_info *ci);
 
 /*
  * Every step of docs/verifier.md, in its order.  t must hold at least one

@@ -304,89 +304,386 @@ out:
 	return s;
 }
 
-/* ---- expected values --------------------------------------------------- */
+/* ---- policy ------------------------------------------------------------- */
 
+/* Step 30, in the order of its table. */
 static const struct pol_name {
 	const char *name;
 	int sm;				/* 0: report_data */
 	int64_t key;
+	int fixed;			/* -1, or the evidence it reads */
 } pol_names[] = {
-	{ "report_data",	0,			-212 },
-	{ "mrtd",		TDXQ_SM_TD,		-83 },
-	{ "rtmr0",		TDXQ_SM_TD,		-206 },
-	{ "rtmr1",		TDXQ_SM_TD,		-207 },
-	{ "rtmr2",		TDXQ_SM_TD,		-208 },
-	{ "rtmr3",		TDXQ_SM_TD,		-209 },
-	{ "mr_config_id",	TDXQ_SM_TD,		-203 },
-	{ "mr_owner",		TDXQ_SM_TD,		-204 },
-	{ "mr_owner_config",	TDXQ_SM_TD,		-205 },
-	{ "td_attributes",	TDXQ_SM_TD,		-82 },
-	{ "xfam",		TDXQ_SM_TD,		-201 },
-	{ "mr_seam",		TDXQ_SM_SEAM,		-83 },
-	{ "mr_signer_seam",	TDXQ_SM_SEAM,		-84 },
-	{ "seam_attributes",	TDXQ_SM_SEAM,		-82 },
-	{ "mr_service_td",	TDXQ_SM_SERVICE_TD,	-210 },
+	{ "report_data",	0,			-212,	-1 },
+	{ "mrtd",		TDXQ_SM_TD,		-83,	-1 },
+	{ "rtmr0",		TDXQ_SM_TD,		-206,	-1 },
+	{ "rtmr1",		TDXQ_SM_TD,		-207,	-1 },
+	{ "rtmr2",		TDXQ_SM_TD,		-208,	-1 },
+	{ "rtmr3",		TDXQ_SM_TD,		-209,	-1 },
+	{ "mr_config_id",	TDXQ_SM_TD,		-203,	-1 },
+	{ "mr_owner",		TDXQ_SM_TD,		-204,	-1 },
+	{ "mr_owner_config",	TDXQ_SM_TD,		-205,	-1 },
+	{ "td_attributes",	TDXQ_SM_TD,		-82,	-1 },
+	{ "xfam",		TDXQ_SM_TD,		-201,	-1 },
+	{ "mr_seam",		TDXQ_SM_SEAM,		-83,	-1 },
+	{ "mr_signer_seam",	TDXQ_SM_SEAM,		-84,	-1 },
+	{ "seam_attributes",	TDXQ_SM_SEAM,		-82,	-1 },
+	{ "mr_service_td",	TDXQ_SM_SERVICE_TD,	-210,	-1 },
+	{ "tee_tcb_svn",	TDXQ_SM_PLATFORM,	-125,	TDXQ_ORIGIN },
+	{ "tee_tcb_svn2",	TDXQ_SM_PLATFORM,	-125,	TDXQ_CURRENT },
 };
 #define N_POL (sizeof(pol_names) / sizeof(pol_names[0]))
+#define N_WHICH 3			/* enum tdxq_which */
+
+static const char *const which_sfx[N_WHICH] = { "", "@origin", "@current" };
+
+struct val {
+	uint8_t *b;
+	size_t len;
+};
+
+struct vset {
+	struct val *v;
+	size_t n, cap;
+};
 
 struct tdxq_policy {
-	uint8_t *val[N_POL];
-	size_t len[N_POL];
-	unsigned char set[N_POL];
+	struct vset exp[N_POL][N_WHICH];
+	struct vset profile, iss, tcb_vendor, tcb_model, tcb_fwid;
+	int64_t *tcb_layer;
+	size_t n_tcb_layer, cap_tcb_layer;
+	int64_t tcb_min_svn;		/* -1: not given */
+	struct val min_svn[2];		/* tee_tcb_svn, tee_tcb_svn2 */
+	int has_min_svn[2];
+	int allow_debug;		/* -1: not given */
+	int require_tcb;		/* -1: not given */
+	int tcb_explicit;		/* a tcb_* name was given */
 };
 
 struct tdxq_policy *tdxq_policy_new(void)
 {
-	return calloc(1, sizeof(struct tdxq_policy));
+	struct tdxq_policy *p = calloc(1, sizeof(*p));
+
+	if (p) {
+		p->tcb_min_svn = -1;
+		p->allow_debug = -1;
+		p->require_tcb = -1;
+	}
+	return p;
+}
+
+static void vset_free(struct vset *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i].b);
+	free(s->v);
 }
 
 void tdxq_policy_free(struct tdxq_policy *p)
 {
-	size_t i;
+	size_t i, j;
 
 	if (!p)
 		return;
 	for (i = 0; i < N_POL; i++)
-		free(p->val[i]);
+		for (j = 0; j < N_WHICH; j++)
+			vset_free(&p->exp[i][j]);
+	vset_free(&p->profile);
+	vset_free(&p->iss);
+	vset_free(&p->tcb_vendor);
+	vset_free(&p->tcb_model);
+	vset_free(&p->tcb_fwid);
+	free(p->tcb_layer);
+	free(p->min_svn[0].b);
+	free(p->min_svn[1].b);
 	free(p);
 }
 
-enum tdxq_status tdxq_policy_set(struct tdxq_policy *p, const char *name,
-				 const char *hex, struct tdxq_err *e)
+static int vset_add(struct vset *s, const uint8_t *b, size_t len)
 {
-	size_t i, n = strlen(hex);
-	uint8_t *v;
+	uint8_t *copy;
 
-	for (i = 0; i < N_POL; i++)
-		if (!strcmp(pol_names[i].name, name))
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 4;
+		struct val *nv = realloc(s->v, cap * sizeof(*nv));
+
+		if (!nv)
+			return -1;
+		s->v = nv;
+		s->cap = cap;
+	}
+	copy = malloc(len ? len : 1);
+	if (!copy)
+		return -1;
+	if (len)
+		memcpy(copy, b, len);
+	s->v[s->n].b = copy;
+	s->v[s->n].len = len;
+	s->n++;
+	return 0;
+}
+
+static int vset_has(const struct vset *s, const uint8_t *b, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].len == len && (!len || !memcmp(s->v[i].b, b, len)))
+			return 1;
+	return 0;
+}
+
+/* Even-length hex, 1..MAX_EXPECTED bytes, into a new buffer. */
+static int parse_hex(const char *hex, struct val *out)
+{
+	size_t n = strlen(hex);
+
+	if (!n || n % 2 || n / 2 > MAX_EXPECTED)
+		return -1;
+	out->b = malloc(n / 2);
+	if (!out->b)
+		return -2;
+	if (tdxq_unhex(hex, out->b, n / 2) != (long)(n / 2)) {
+		free(out->b);
+		out->b = NULL;
+		return -1;
+	}
+	out->len = n / 2;
+	return 0;
+}
+
+/* Decimal 0 .. 2^63-1, digits only. */
+static int parse_u63(const char *t, int64_t *out)
+{
+	int64_t v = 0;
+
+	if (!*t || strlen(t) > 19)
+		return -1;
+	for (; *t; t++) {
+		if (*t < '0' || *t > '9')
+			return -1;
+		if (v > (INT64_MAX - (*t - '0')) / 10)
+			return -1;
+		v = v * 10 + (*t - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* Dotted OID text (or an alias) to content octets. */
+static int parse_oid(const char *t, struct val *out)
+{
+	unsigned char *der = NULL;
+	const unsigned char *c;
+	ASN1_OBJECT *o;
+	const char *q;
+	int arcs = 1, n;
+
+	if (!strcmp(t, "intel-tdx"))
+		t = TDXQ_PROFILE_INTEL;
+	else if (!strcmp(t, "tdx-ext-simulator"))
+		t = TDXQ_PROFILE_SIM;
+	if (strlen(t) > 512 || t[0] < '0' || t[0] > '2' || t[1] != '.')
+		return -1;
+	for (q = t; *q; q++) {
+		if (*q == '.') {
+			/* no empty arc, no leading zero */
+			if (!q[1] || q[1] == '.' ||
+			    (q[1] == '0' && q[2] && q[2] != '.'))
+				return -1;
+			arcs++;
+		} else if (*q < '0' || *q > '9') {
+			return -1;
+		}
+	}
+	if (arcs < 2)
+		return -1;
+	if (t[0] < '2' && (strcspn(t + 2, ".") > 2 || atoi(t + 2) >= 40))
+		return -1;
+	o = OBJ_txt2obj(t, 1);
+	if (!o) {
+		ERR_clear_error();
+		return -1;
+	}
+	n = i2d_ASN1_OBJECT(o, &der);
+	ASN1_OBJECT_free(o);
+	if (n < 3) {
+		OPENSSL_free(der);
+		ERR_clear_error();
+		return -1;
+	}
+	/* skip the tag and length of the DER */
+	c = der + 1;
+	c += (*c & 0x80) ? 1 + (*c & 0x7f) : 1;
+	out->len = (size_t)(der + n - c);
+	out->b = malloc(out->len);
+	if (out->b)
+		memcpy(out->b, c, out->len);
+	OPENSSL_free(der);
+	return out->b ? 0 : -2;
+}
+
+int tdxq_oid_text(const uint8_t *b, size_t n, char *out, size_t cap)
+{
+	unsigned char der[8 + 1024];
+	const unsigned char *p = der;
+	ASN1_OBJECT *obj;
+	size_t h = 0;
+	int r;
+
+	if (!n || n > 1024 || cap < 2)
+		return -1;
+	der[h++] = 0x06;
+	if (n < 128) {
+		der[h++] = (unsigned char)n;
+	} else if (n < 256) {
+		der[h++] = 0x81;
+		der[h++] = (unsigned char)n;
+	} else {
+		der[h++] = 0x82;
+		der[h++] = (unsigned char)(n >> 8);
+		der[h++] = (unsigned char)n;
+	}
+	memcpy(der + h, b, n);
+	obj = d2i_ASN1_OBJECT(NULL, &p, (long)(h + n));
+	if (!obj || p != der + h + n) {
+		ASN1_OBJECT_free(obj);
+		ERR_clear_error();
+		return -1;
+	}
+	r = OBJ_obj2txt(out, (int)cap, obj, 1);
+	ASN1_OBJECT_free(obj);
+	return r > 0 && (size_t)r < cap ? 0 : -1;
+}
+
+static int text_ok(const char *t)
+{
+	size_t n = strlen(t), i = 0, l;
+
+	if (!n || n > TDXQ_TCB_STR_MAX)
+		return 0;
+	while (i < n) {
+		l = tdxq_utf8_seq((const uint8_t *)t + i, n - i);
+		if (!l)
+			return 0;
+		i += l;
+	}
+	return 1;
+}
+
+enum tdxq_status tdxq_policy_set(struct tdxq_policy *p, const char *name,
+				 const char *value, struct tdxq_err *e)
+{
+	struct val v = { NULL, 0 };
+	const char *at = strchr(name, '@');
+	size_t i, nl = at ? (size_t)(at - name) : strlen(name);
+	int w = 0, r = -1, k;
+	int64_t iv;
+
+	for (w = 0; at && w < N_WHICH; w++)
+		if (w && !strcmp(at, which_sfx[w]))
 			break;
-	if (i == N_POL) {
-		tdxq_seterr(e, "unknown expected value '%.64s'", name);
-		return TDXQ_USAGE;
+	if (w == N_WHICH)
+		goto unknown;
+	for (i = 0; i < N_POL; i++) {
+		if (strlen(pol_names[i].name) != nl ||
+		    strncmp(pol_names[i].name, name, nl))
+			continue;
+		if (w && (!pol_names[i].sm || pol_names[i].fixed >= 0)) {
+			tdxq_seterr(e, "%.64s takes no @origin or @current",
+				    pol_names[i].name);
+			return TDXQ_USAGE;
+		}
+		r = parse_hex(value, &v);
+		if (!r)
+			r = vset_add(&p->exp[i][w], v.b, v.len) ? -2 : 0;
+		goto done;
 	}
-	if (p->set[i]) {
-		tdxq_seterr(e, "%s given twice", name);
-		return TDXQ_USAGE;
+	if (at)
+		goto unknown;
+	if (!strcmp(name, "eat_profile")) {
+		r = parse_oid(value, &v);
+		if (!r)
+			r = vset_add(&p->profile, v.b, v.len) ? -2 : 0;
+	} else if (!strcmp(name, "iss") || !strcmp(name, "tcb_vendor") ||
+		   !strcmp(name, "tcb_model")) {
+		struct vset *s = name[0] == 'i' ? &p->iss :
+				 name[4] == 'v' ? &p->tcb_vendor : &p->tcb_model;
+
+		p->tcb_explicit |= name[0] == 't';
+		if (text_ok(value))
+			r = vset_add(s, (const uint8_t *)value,
+				     strlen(value)) ? -2 : 0;
+	} else if (!strcmp(name, "tcb_fwid")) {
+		p->tcb_explicit = 1;
+		r = parse_hex(value, &v);
+		if (!r)
+			r = vset_add(&p->tcb_fwid, v.b, v.len) ? -2 : 0;
+	} else if (!strcmp(name, "tcb_layer")) {
+		p->tcb_explicit = 1;
+		if (!parse_u63(value, &iv)) {
+			if (p->n_tcb_layer == p->cap_tcb_layer) {
+				size_t cap = p->cap_tcb_layer ?
+					     2 * p->cap_tcb_layer : 4;
+				int64_t *nl2 = realloc(p->tcb_layer,
+						       cap * sizeof(*nl2));
+
+				if (!nl2) {
+					r = -2;
+					goto done;
+				}
+				p->tcb_layer = nl2;
+				p->cap_tcb_layer = cap;
+			}
+			p->tcb_layer[p->n_tcb_layer++] = iv;
+			r = 0;
+		}
+	} else if (!strcmp(name, "tcb_min_svn")) {
+		p->tcb_explicit = 1;
+		if (p->tcb_min_svn >= 0)
+			goto twice;
+		if (!parse_u63(value, &iv)) {
+			p->tcb_min_svn = iv;
+			r = 0;
+		}
+	} else if (!strcmp(name, "min_tee_tcb_svn") ||
+		   !strcmp(name, "min_tee_tcb_svn2")) {
+		k = name[strlen(name) - 1] == '2';
+		if (p->has_min_svn[k])
+			goto twice;
+		r = parse_hex(value, &p->min_svn[k]);
+		p->has_min_svn[k] = !r;
+	} else if (!strcmp(name, "allow_debug") ||
+		   !strcmp(name, "require_tcb_info")) {
+		int *b = name[0] == 'a' ? &p->allow_debug : &p->require_tcb;
+
+		if (*b >= 0)
+			goto twice;
+		if (!strcmp(value, "yes") || !strcmp(value, "no")) {
+			*b = value[0] == 'y';
+			r = 0;
+		}
+	} else {
+		goto unknown;
 	}
-	if (n / 2 > MAX_EXPECTED) {
-		tdxq_seterr(e, "%s: value longer than %d bytes", name,
-		       MAX_EXPECTED);
-		return TDXQ_USAGE;
-	}
-	v = malloc(n / 2 + 1);
-	if (!v) {
+done:
+	free(v.b);
+	if (r == -2) {
 		tdxq_seterr(e, "out of memory");
 		return TDXQ_USAGE;
 	}
-	if (tdxq_unhex(hex, v, n / 2) < 0) {
-		free(v);
-		tdxq_seterr(e, "%s: not an even number of hex digits", name);
+	if (r) {
+		tdxq_seterr(e, "%.64s: bad value '%.64s'", name, value);
 		return TDXQ_USAGE;
 	}
-	p->val[i] = v;
-	p->len[i] = n / 2;
-	p->set[i] = 1;
 	return TDXQ_OK;
+twice:
+	tdxq_seterr(e, "%.64s given twice", name);
+	return TDXQ_USAGE;
+unknown:
+	tdxq_seterr(e, "unknown policy name '%.64s'", name);
+	return TDXQ_USAGE;
 }
 
 static int is_space(char c)
@@ -437,7 +734,7 @@ enum tdxq_status tdxq_policy_load(struct tdxq_policy *p, const char *path,
 		return TDXQ_USAGE;
 	}
 	for (line = text; line && !s; line = next) {
-		char *eq, *name, *hex, *hash;
+		char *eq, *name, *val, *hash;
 
 		lineno++;
 		next = strchr(line, '\n');
@@ -451,15 +748,15 @@ enum tdxq_status tdxq_policy_load(struct tdxq_policy *p, const char *path,
 			continue;
 		eq = strchr(line, '=');
 		if (!eq) {
-			tdxq_seterr(e, "policy %s:%u: not 'name = hex'", path,
+			tdxq_seterr(e, "policy %s:%u: not 'name = value'", path,
 			       lineno);
 			s = TDXQ_USAGE;
 			break;
 		}
 		*eq = '\0';
 		name = trim(line);
-		hex = trim(eq + 1);
-		s = tdxq_policy_set(p, name, hex, e);
+		val = trim(eq + 1);
+		s = tdxq_policy_set(p, name, val, e);
 		if (s) {
 			char pfx[128];
 
@@ -472,35 +769,507 @@ enum tdxq_status tdxq_policy_load(struct tdxq_policy *p, const char *path,
 	return s;
 }
 
-/* Step 22; returns the index of the first mismatch, or -1. */
-static int policy_check(const struct tdxq_policy *p,
-			const struct tdxq_quote *q)
+/* The bytes a claim compares as: digest/bytes, or an SVN's components. */
+static int claim_bytes(const struct tdxq_value *v, uint8_t *tmp, size_t cap,
+		       const uint8_t **b, size_t *len)
 {
 	size_t i;
 
-	for (i = 0; i < N_POL; i++) {
-		const struct tdxq_value *v;
-		const uint8_t *have;
-		size_t have_len;
-
-		if (!p->set[i])
-			continue;
-		if (!pol_names[i].sm) {
-			have = q->report_data;
-			have_len = TDXQ_REPORT_DATA_SIZE;
-		} else {
-			v = tdxq_claim(q, pol_names[i].sm, pol_names[i].key,
-				       0);
-			if (!v || v->type == TDXQ_V_UINTS)
-				return (int)i;
-			have = v->data;
-			have_len = v->len;
-		}
-		if (have_len != p->len[i] ||
-		    (have_len && memcmp(have, p->val[i], have_len)))
-			return (int)i;
+	if (v->type != TDXQ_V_UINTS) {
+		*b = v->data;
+		*len = v->len;
+		return 0;
 	}
-	return -1;
+	if (v->n_uints > cap)
+		return -1;
+	for (i = 0; i < v->n_uints; i++)
+		tmp[i] = (uint8_t)v->uints[i];
+	*b = tmp;
+	*len = v->n_uints;
+	return 0;
+}
+
+static int tcb_entry_ok(const struct tdxq_policy *p,
+			const struct tdxq_tcb_info *t)
+{
+	static const char intel[] = "Intel Corporation";
+	size_t i;
+
+	if (p->tcb_vendor.n ?
+	    !vset_has(&p->tcb_vendor, (const uint8_t *)t->vendor,
+		      strlen(t->vendor)) || !t->vendor[0] :
+	    strcmp(t->vendor, intel))
+		return 0;
+	if (p->tcb_model.n &&
+	    (!t->model[0] || !vset_has(&p->tcb_model,
+				       (const uint8_t *)t->model,
+				       strlen(t->model))))
+		return 0;
+	if (p->n_tcb_layer) {
+		for (i = 0; i < p->n_tcb_layer; i++)
+			if (t->layer >= 0 && t->layer == p->tcb_layer[i])
+				break;
+		if (i == p->n_tcb_layer)
+			return 0;
+	}
+	if (p->tcb_min_svn >= 0 && (t->svn < 0 || t->svn < p->tcb_min_svn))
+		return 0;
+	if (p->tcb_fwid.n) {
+		for (i = 0; i < t->n_fwids; i++)
+			if (vset_has(&p->tcb_fwid, t->fwid[i].digest,
+				     t->fwid[i].len))
+				break;
+		if (i == t->n_fwids)
+			return 0;
+	}
+	return 1;
+}
+
+/* Steps 25-30: NULL, or the rule that failed (into buf). */
+static const char *policy_check(const struct tdxq_policy *p,
+				const struct tdxq_quote *q,
+				const struct tdxq_result *res,
+				char *buf, size_t cap)
+{
+	static const uint8_t intel[] = { 0x60, 0x86, 0x48, 0x01, 0x86, 0xf8,
+					 0x4d, 0x01, 0x0d, 0x01 };
+	const struct tdxq_value *v;
+	size_t i, j;
+	int w, k;
+
+	/* 25 */
+	if (!q->profile ||
+	    (p->profile.n ? !vset_has(&p->profile, q->profile, q->profile_len) :
+	     q->profile_len != sizeof(intel) ||
+	     memcmp(q->profile, intel, sizeof(intel))))
+		return "eat_profile";
+	/* 26 */
+	if (p->iss.n && (!q->iss || !vset_has(&p->iss, (const uint8_t *)q->iss,
+					      strlen(q->iss))))
+		return "iss";
+	/* 27: entries of the path below the root */
+	if (p->require_tcb != 0 || p->tcb_explicit) {
+		for (i = 0; i < res->n_tcb; i++)
+			if (res->tcb[i].cert + 1 < res->path_len &&
+			    tcb_entry_ok(p, &res->tcb[i]))
+				break;
+		if (i == res->n_tcb)
+			return "tcb";
+	}
+	/* 28 */
+	v = tdxq_claim(q, TDXQ_SM_TD, -82, TDXQ_LATEST);
+	if (!v || v->type != TDXQ_V_BYTES || !v->len ||
+	    ((v->data[0] & 1) && p->allow_debug != 1))
+		return "debug";
+	/* 29 */
+	for (k = 0; k < 2; k++) {
+		if (!p->has_min_svn[k])
+			continue;
+		v = tdxq_claim(q, TDXQ_SM_PLATFORM, -125,
+			       k ? TDXQ_CURRENT : TDXQ_ORIGIN);
+		if (!v || v->type != TDXQ_V_UINTS ||
+		    v->n_uints != p->min_svn[k].len)
+			return k ? "min_tee_tcb_svn2" : "min_tee_tcb_svn";
+		for (j = 0; j < v->n_uints; j++)
+			if (v->uints[j] < p->min_svn[k].b[j])
+				return k ? "min_tee_tcb_svn2" :
+					   "min_tee_tcb_svn";
+	}
+	/* 30 */
+	for (i = 0; i < N_POL; i++) {
+		for (w = 0; w < N_WHICH; w++) {
+			const struct vset *s = &p->exp[i][w];
+			uint8_t tmp[MAX_EXPECTED];
+			const uint8_t *have;
+			size_t have_len;
+
+			if (!s->n)
+				continue;
+			snprintf(buf, cap, "%s%s", pol_names[i].name,
+				 which_sfx[w]);
+			if (!pol_names[i].sm) {
+				if (!vset_has(s, q->report_data,
+					      TDXQ_REPORT_DATA_SIZE))
+					return buf;
+				continue;
+			}
+			v = tdxq_claim(q, pol_names[i].sm, pol_names[i].key,
+				       pol_names[i].fixed >= 0 ?
+				       (enum tdxq_which)pol_names[i].fixed :
+				       (enum tdxq_which)w);
+			if (!v || claim_bytes(v, tmp, sizeof(tmp), &have,
+					      &have_len) ||
+			    !vset_has(s, have, have_len))
+				return buf;
+		}
+	}
+	return NULL;
+}
+
+/* ---- TCG DICE extensions (step 17) ------------------------------------- */
+
+/* DER content octets of the OIDs this file compares. */
+static const uint8_t oid_tcb_info[] = { 0x67, 0x81, 0x05, 0x05, 0x04, 0x01 };
+static const uint8_t oid_ueid[] = { 0x67, 0x81, 0x05, 0x05, 0x04, 0x04 };
+static const uint8_t oid_multi_tcb[] = { 0x67, 0x81, 0x05, 0x05, 0x04, 0x05 };
+static const uint8_t oid_attest_init[] = { 0x67, 0x81, 0x05, 0x05, 0x04,
+					   0x64, 0x08 };
+static const uint8_t oid_attest_loc[] = { 0x67, 0x81, 0x05, 0x05, 0x04,
+					  0x64, 0x09 };
+static const uint8_t oid_any_eku[] = { 0x55, 0x1d, 0x25, 0x00 };
+
+#define MAX_TCB_BLOB	1024	/* vendorInfo, type */
+#define MAX_FWID_ALG	32
+#define MAX_FWID_DIGEST	64
+#define MAX_UEID	64
+
+struct der {
+	const uint8_t *p, *end;
+};
+
+/*
+ * The next TLV: a one-byte tag and a minimal definite length that fits.
+ * 0 with *tag, *val, *len; -1 if malformed or nothing is left.
+ */
+static int der_next(struct der *d, unsigned int *tag, const uint8_t **val,
+		    size_t *len)
+{
+	size_t n, l = 0, i;
+
+	if (d->end - d->p < 2 || (d->p[0] & 0x1f) == 0x1f)
+		return -1;
+	*tag = d->p[0];
+	if (d->p[1] < 0x80) {
+		l = d->p[1];
+		d->p += 2;
+	} else {
+		n = d->p[1] & 0x7f;
+		if (!n || n > 4 || (size_t)(d->end - d->p) < 2 + n ||
+		    !d->p[2])
+			return -1;
+		for (i = 0; i < n; i++)
+			l = l << 8 | d->p[2 + i];
+		if (l < 0x80)
+			return -1;	/* not minimal */
+		d->p += 2 + n;
+	}
+	if (l > (size_t)(d->end - d->p))
+		return -1;
+	*val = d->p;
+	*len = l;
+	d->p += l;
+	return 0;
+}
+
+/* A DER INTEGER's content, non-negative and below 2^63. */
+static int der_u63(const uint8_t *v, size_t n, int64_t *out)
+{
+	uint64_t x = 0;
+	size_t i;
+
+	if (!n || (v[0] & 0x80) || (n > 1 && !v[0] && !(v[1] & 0x80)))
+		return -1;
+	if (n > 1 && !v[0]) {
+		v++;
+		n--;
+	}
+	if (n > 8 || (n == 8 && (v[0] & 0x80)))
+		return -1;
+	for (i = 0; i < n; i++)
+		x = x << 8 | v[i];
+	*out = (int64_t)x;
+	return 0;
+}
+
+/* A DER BIT STRING of at most 32 bits; bit n becomes 1 << n. */
+static int der_bits(const uint8_t *v, size_t n, int64_t *out)
+{
+	uint64_t x = 0;
+	size_t i, bits;
+
+	if (!n || v[0] > 7 || (n == 1 && v[0]) ||
+	    (n > 1 && (v[n - 1] & ((1u << v[0]) - 1))))
+		return -1;
+	bits = (n - 1) * 8 - v[0];
+	if (bits > 32)
+		return -1;
+	for (i = 0; i < bits; i++)
+		if (v[1 + i / 8] & (0x80 >> (i % 8)))
+			x |= 1ull << i;
+	*out = (int64_t)x;
+	return 0;
+}
+
+static int der_utf8(const uint8_t *v, size_t n, char *out)
+{
+	size_t i = 0, l;
+
+	if (!n || n > TDXQ_TCB_STR_MAX || memchr(v, 0, n))
+		return -1;
+	while (i < n) {
+		l = tdxq_utf8_seq(v + i, n - i);
+		if (!l)
+			return -1;
+		i += l;
+	}
+	memcpy(out, v, n);
+	out[n] = '\0';
+	return 0;
+}
+
+static int der_oid_ok(const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	if (!n || (b[n - 1] & 0x80))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (b[i] == 0x80 && (i == 0 || !(b[i - 1] & 0x80)))
+			return 0;
+	return 1;
+}
+
+static int parse_fwids(const uint8_t *v, size_t n, struct tdxq_tcb_info *t)
+{
+	struct der d = { v, v + n }, f;
+	const uint8_t *c, *a, *g;
+	size_t cl, al, gl;
+	unsigned int tag;
+
+	while (d.p < d.end) {
+		if (t->n_fwids == TDXQ_TCB_MAX_ENTRIES ||
+		    der_next(&d, &tag, &c, &cl) || tag != 0x30)
+			return -1;
+		f = (struct der){ c, c + cl };
+		if (der_next(&f, &tag, &a, &al) || tag != 0x06 ||
+		    al > MAX_FWID_ALG || !der_oid_ok(a, al) ||
+		    der_next(&f, &tag, &g, &gl) || tag != 0x04 || !gl ||
+		    gl > MAX_FWID_DIGEST || f.p != f.end)
+			return -1;
+		memcpy(t->fwid[t->n_fwids].alg, a, al);
+		t->fwid[t->n_fwids].alg_len = al;
+		memcpy(t->fwid[t->n_fwids].digest, g, gl);
+		t->fwid[t->n_fwids].len = gl;
+		t->n_fwids++;
+	}
+	return t->n_fwids ? 0 : -1;
+}
+
+/* One DiceTcbInfo (the SEQUENCE's content). */
+static int parse_tcb_info(const uint8_t *v, size_t n, struct tdxq_tcb_info *t)
+{
+	struct der d = { v, v + n };
+	unsigned int tag, num;
+	int last = -1;
+	const uint8_t *c;
+	size_t cl;
+
+	t->svn = t->layer = t->index = -1;
+	t->flags = t->flags_mask = -1;
+	t->vendor_info_len = t->type_len = SIZE_MAX;
+	while (d.p < d.end) {
+		if (der_next(&d, &tag, &c, &cl))
+			return -1;
+		num = tag & 0x1f;
+		/* context-specific, increasing, [6] constructed only */
+		if ((tag & 0xc0) != 0x80 || (int)num <= last || num > 10 ||
+		    !!(tag & 0x20) != (num == 6))
+			return -1;
+		last = (int)num;
+		switch (num) {
+		case 0:
+			if (der_utf8(c, cl, t->vendor))
+				return -1;
+			break;
+		case 1:
+			if (der_utf8(c, cl, t->model))
+				return -1;
+			break;
+		case 2:
+			if (der_utf8(c, cl, t->version))
+				return -1;
+			break;
+		case 3:
+			if (der_u63(c, cl, &t->svn))
+				return -1;
+			break;
+		case 4:
+			if (der_u63(c, cl, &t->layer))
+				return -1;
+			break;
+		case 5:
+			if (der_u63(c, cl, &t->index))
+				return -1;
+			break;
+		case 6:
+			if (parse_fwids(c, cl, t))
+				return -1;
+			break;
+		case 7:
+			if (der_bits(c, cl, &t->flags))
+				return -1;
+			break;
+		case 8:
+		case 9:
+			if (cl > MAX_TCB_BLOB)
+				return -1;
+			*(num == 8 ? &t->vendor_info_len : &t->type_len) = cl;
+			break;
+		case 10:
+			if (der_bits(c, cl, &t->flags_mask))
+				return -1;
+			break;
+		}
+	}
+	return 0;
+}
+
+struct tcb_list {
+	struct tdxq_tcb_info *t;
+	size_t n, cap;
+};
+
+static struct tdxq_tcb_info *tcb_new(struct tcb_list *l)
+{
+	struct tdxq_tcb_info *t;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 4;
+
+		t = realloc(l->t, cap * sizeof(*t));
+		if (!t)
+			return NULL;
+		l->t = t;
+		l->cap = cap;
+	}
+	t = &l->t[l->n];
+	memset(t, 0, sizeof(*t));
+	return t;
+}
+
+/*
+ * A TCG DICE extension's value (step 17): its TCB-info entries are added
+ * to l (cert: path index), its UEID to ci.  0, -1 malformed, -2 no memory.
+ */
+static int parse_dice_ext(const uint8_t *oid, size_t oid_len, int critical,
+			  const uint8_t *v, size_t n, size_t cert,
+			  struct tcb_list *l, struct tdxq_chain_info *ci)
+{
+	struct der d = { v, v + n }, in;
+	struct tdxq_tcb_info tmp, *t = &tmp;
+	const uint8_t *c, *e;
+	size_t cl, el, count = 0;
+	unsigned int tag;
+
+	if (der_next(&d, &tag, &c, &cl) || tag != 0x30 || d.p != d.end)
+		return -1;
+	in = (struct der){ c, c + cl };
+	if (oid_len == sizeof(oid_ueid) && !memcmp(oid, oid_ueid, oid_len)) {
+		if (der_next(&in, &tag, &e, &el) || tag != 0x04 || !el ||
+		    el > MAX_UEID || in.p != in.end)
+			return -1;
+		if (ci) {
+			memcpy(ci->ueid, e, el);
+			ci->ueid_len = el;
+		}
+		return 0;
+	}
+	if (oid_len == sizeof(oid_tcb_info) &&
+	    !memcmp(oid, oid_tcb_info, oid_len)) {
+		if (l) {
+			t = tcb_new(l);
+			if (!t)
+				return -2;
+		}
+		memset(t, 0, sizeof(*t));
+		if (parse_tcb_info(c, cl, t))
+			return -1;
+		t->cert = cert;
+		t->critical = critical;
+		if (l)
+			l->n++;
+		return 0;
+	}
+	/* MultiTcbInfo: SEQUENCE SIZE (1..16) OF DiceTcbInfo */
+	while (in.p < in.end) {
+		if (count == TDXQ_TCB_MAX_ENTRIES ||
+		    der_next(&in, &tag, &e, &el) || tag != 0x30)
+			return -1;
+		if (l) {
+			t = tcb_new(l);
+			if (!t)
+				return -2;
+		}
+		memset(t, 0, sizeof(*t));
+		if (parse_tcb_info(e, el, t))
+			return -1;
+		t->cert = cert;
+		t->multi = 1;
+		t->critical = critical;
+		if (l)
+			l->n++;
+		count++;
+	}
+	return count ? 0 : -1;
+}
+
+/* Which DICE extension an OID names: 1 TcbInfo, 2 Ueid, 3 MultiTcbInfo. */
+static int dice_ext_kind(const ASN1_OBJECT *o, const uint8_t **b, size_t *n)
+{
+	const unsigned char *d = OBJ_get0_data(o);
+	size_t l = OBJ_length(o);
+
+	*b = d;
+	*n = l;
+	if (!d || l != sizeof(oid_tcb_info))	/* all three: 6 bytes */
+		return 0;
+	if (!memcmp(d, oid_tcb_info, l))
+		return 1;
+	if (!memcmp(d, oid_ueid, l))
+		return 2;
+	if (!memcmp(d, oid_multi_tcb, l))
+		return 3;
+	return 0;
+}
+
+/* Key purposes of an extendedKeyUsage as text; 1 if one allows quoting. */
+static int eku_info(const EXTENDED_KEY_USAGE *eku, char *out, size_t cap)
+{
+	int i, ok = 0;
+	size_t used = 0;
+
+	if (cap)
+		out[0] = '\0';
+	for (i = 0; i < sk_ASN1_OBJECT_num(eku); i++) {
+		const ASN1_OBJECT *o = sk_ASN1_OBJECT_value(eku, i);
+		const unsigned char *d = OBJ_get0_data(o);
+		size_t l = OBJ_length(o);
+		char name[80];
+
+		if (d && l == sizeof(oid_any_eku) &&
+		    !memcmp(d, oid_any_eku, l)) {
+			snprintf(name, sizeof(name), "anyExtendedKeyUsage");
+			ok = 1;
+		} else if (d && l == sizeof(oid_attest_init) &&
+			   !memcmp(d, oid_attest_init, l)) {
+			snprintf(name, sizeof(name), "tcg-dice-kp-attestInit");
+			ok = 1;
+		} else if (d && l == sizeof(oid_attest_loc) &&
+			   !memcmp(d, oid_attest_loc, l)) {
+			snprintf(name, sizeof(name), "tcg-dice-kp-attestLoc");
+			ok = 1;
+		} else if (OBJ_obj2nid(o) != NID_undef) {
+			snprintf(name, sizeof(name), "%s",
+				 OBJ_nid2sn(OBJ_obj2nid(o)));
+		} else if (OBJ_obj2txt(name, sizeof(name), o, 1) <= 0) {
+			snprintf(name, sizeof(name), "?");
+		}
+		if (used + strlen(name) + 2 < cap) {
+			used += (size_t)snprintf(out + used, cap - used, "%s%s",
+						 used ? "," : "", name);
+		}
+	}
+	return ok;
 }
 
 /* ---- certificates ------------------------------------------------------ */
@@ -665,20 +1434,42 @@ out:
 	return s;
 }
 
-/*
- * The extensions parse: no extension twice, and each one OpenSSL knows
- * decodes (python3-cryptography refuses such a certificate's extensions).
- */
-static enum tdxq_status ext_check(X509 *x, const char *what,
-				  struct tdxq_err *e)
+/* Step 16: the extensions this verifier processes. */
+static int ext_processed(const ASN1_OBJECT *o)
 {
-	int i, j, n = X509_get_ext_count(x);
+	const uint8_t *b;
+	size_t n;
 
+	switch (OBJ_obj2nid(o)) {
+	case NID_basic_constraints:
+	case NID_key_usage:
+	case NID_ext_key_usage:
+	case NID_subject_key_identifier:
+	case NID_authority_key_identifier:
+		return 1;
+	}
+	return dice_ext_kind(o, &b, &n) != 0;
+}
+
+/*
+ * Step 16 for one certificate (index cert of the path): no extension twice,
+ * each one OpenSSL knows decodes (python3-cryptography refuses such a
+ * certificate's extensions), every critical one is processed here, and
+ * the TCG DICE ones parse (their TCB info is added to l; l may be NULL).
+ */
+static enum tdxq_status ext_check(X509 *x, const char *what, size_t cert,
+				  struct tcb_list *l, struct tdxq_err *e)
+{
+	int i, j, r, n = X509_get_ext_count(x);
+
+	tdxq_step(e, 16);
 	for (i = 0; i < n; i++) {
 		X509_EXTENSION *ext = X509_get_ext(x, i);
 		const ASN1_OBJECT *o = X509_EXTENSION_get_object(ext);
 		const X509V3_EXT_METHOD *m = X509V3_EXT_get(ext);
-		ASN1_OCTET_STRING *data;
+		ASN1_OCTET_STRING *data = X509_EXTENSION_get_data(ext);
+		const uint8_t *ob;
+		size_t on;
 		void *d;
 
 		for (j = 0; j < i; j++) {
@@ -688,9 +1479,35 @@ static enum tdxq_status ext_check(X509 *x, const char *what,
 				return TDXQ_UNTRUSTED;
 			}
 		}
+		if (X509_EXTENSION_get_critical(ext) && !ext_processed(o)) {
+			char oid[80];
+
+			if (OBJ_obj2txt(oid, sizeof(oid), o, 1) <= 0)
+				snprintf(oid, sizeof(oid), "?");
+			tdxq_seterr(e, "%s has an unrecognised critical extension %s",
+				    what, oid);
+			return TDXQ_UNTRUSTED;
+		}
+		if (dice_ext_kind(o, &ob, &on)) {
+			r = data ? parse_dice_ext(ob, on,
+						  X509_EXTENSION_get_critical(ext),
+						  ASN1_STRING_get0_data(data),
+						  (size_t)ASN1_STRING_length(data),
+						  cert, l, NULL) : -1;
+			if (r == -2) {
+				tdxq_seterr(e, "out of memory");
+				return TDXQ_USAGE;
+			}
+			if (r) {
+				tdxq_step(e, 17);
+				tdxq_seterr(e, "%s has a malformed TCG DICE extension",
+					    what);
+				return TDXQ_UNTRUSTED;
+			}
+			continue;
+		}
 		if (!m)
 			continue;
-		data = X509_EXTENSION_get_data(ext);
 		if (!data || !der_ok(ASN1_STRING_get0_data(data),
 				     ASN1_STRING_length(data), 0)) {
 			tdxq_seterr(e, "%s has an extension that is not DER", what);
@@ -724,6 +1541,31 @@ static enum tdxq_status ext_check(X509 *x, const char *what,
 			m->ext_free(d);
 	}
 	return TDXQ_OK;
+}
+
+/* What chain_info() cannot tell: key purposes and the UEID. */
+static void ext_info(X509 *x, struct tdxq_chain_info *ci)
+{
+	EXTENDED_KEY_USAGE *eku = NULL;
+	int i, n = X509_get_ext_count(x);
+
+	if (get_ext(x, NID_ext_key_usage, (void **)&eku) > 0) {
+		eku_info(eku, ci->eku, sizeof(ci->eku));
+		EXTENDED_KEY_USAGE_free(eku);
+	}
+	for (i = 0; i < n; i++) {
+		X509_EXTENSION *ext = X509_get_ext(x, i);
+		ASN1_OCTET_STRING *data = X509_EXTENSION_get_data(ext);
+		const uint8_t *ob;
+		size_t on;
+
+		if (data && dice_ext_kind(X509_EXTENSION_get_object(ext), &ob,
+					  &on) == 2)
+			parse_dice_ext(ob, on, 0, ASN1_STRING_get0_data(data),
+				       (size_t)ASN1_STRING_length(data), 0,
+				       NULL, ci);
+	}
+	ERR_clear_error();
 }
 
 /*
@@ -765,17 +1607,29 @@ out:
 	return ok;
 }
 
-/* Step 16. */
+/* Step 19. */
 static enum tdxq_status leaf_rules(X509 *x, struct tdxq_err *e)
 {
+	EXTENDED_KEY_USAGE *eku = NULL;
 	ASN1_BIT_STRING *ku = NULL;
 	int r = get_ext(x, NID_key_usage, (void **)&ku);
 	enum tdxq_status s = TDXQ_OK;
+	char purposes[192];
 
 	if (r < 0 || (r > 0 && !ASN1_BIT_STRING_get_bit(ku, 0))) {
 		tdxq_seterr(e, "the leaf's keyUsage lacks digitalSignature");
 		s = TDXQ_UNTRUSTED;
+		goto out;
 	}
+	r = get_ext(x, NID_ext_key_usage, (void **)&eku);
+	if (r < 0 || (r > 0 && !eku_info(eku, purposes, sizeof(purposes)))) {
+		tdxq_seterr(e, "the leaf's extendedKeyUsage (%s) does not allow attestation",
+			    r < 0 ? "undecodable" : purposes);
+		s = TDXQ_UNTRUSTED;
+	}
+out:
+	ERR_clear_error();
+	EXTENDED_KEY_USAGE_free(eku);
 	ASN1_BIT_STRING_free(ku);
 	return s;
 }
@@ -858,6 +1712,7 @@ struct vctx {
 	size_t n_path;
 	const struct root *root;
 	int root_in_bag;			/* bag index, or -1 */
+	struct tcb_list tcb;			/* of the path, then the root */
 };
 
 static int self_issued(X509 *x)
@@ -886,11 +1741,12 @@ static void cert_label(const struct vctx *v, size_t i, char *out, size_t cap)
 	snprintf(out, cap, "certificate %zu (%s)", i, subj);
 }
 
-/* Steps 7 and 8. */
+/* Steps 8 and 9. */
 static enum tdxq_status find_leaf(struct vctx *v, struct tdxq_err *e)
 {
 	size_t i, j, found = 0;
 
+	tdxq_step(e, 8);
 	for (i = 0; i < v->q->n_certs; i++) {
 		v->x[i] = der_cert(v->q->certs[i].der, v->q->certs[i].len);
 		if (!v->x[i]) {
@@ -905,6 +1761,7 @@ static enum tdxq_status find_leaf(struct vctx *v, struct tdxq_err *e)
 			return TDXQ_UNTRUSTED;
 		}
 	}
+	tdxq_step(e, 9);
 	if (v->q->chain_label == 33) {
 		v->leaf = 0;
 		return TDXQ_OK;
@@ -1007,7 +1864,7 @@ static enum tdxq_status build_path(struct vctx *v, struct tdxq_err *e)
 	}
 }
 
-/* Steps 12-16. */
+/* Steps 13-19. */
 static enum tdxq_status check_path(struct vctx *v, time_t now,
 				   struct tdxq_err *e)
 {
@@ -1016,7 +1873,7 @@ static enum tdxq_status check_path(struct vctx *v, time_t now,
 	char what[200];
 	size_t i, j;
 
-	/* 12 */
+	tdxq_step(e, 13);
 	for (i = 0; i < v->n; i++) {
 		for (j = 0; j < v->n_path && v->path[j] != i; j++)
 			;
@@ -1041,7 +1898,7 @@ static enum tdxq_status check_path(struct vctx *v, time_t now,
 			tdxq_seterr(e, "%s is not on the path to the root", what);
 		return TDXQ_UNTRUSTED;
 	}
-	/* 13 */
+	tdxq_step(e, 14);
 	for (i = 0; i < v->n_path; i++) {
 		cert_label(v, v->path[i], what, sizeof(what));
 		s = cert_basics(v->x[v->path[i]], now, what, e);
@@ -1051,7 +1908,7 @@ static enum tdxq_status check_path(struct vctx *v, time_t now,
 	s = cert_basics(root, now, "the root", e);
 	if (s)
 		return s;
-	/* 14 */
+	tdxq_step(e, 15);
 	for (i = 0; i < v->n_path; i++) {
 		X509 *iss = i + 1 < v->n_path ? v->x[v->path[i + 1]] : root;
 		const struct tdxq_cert *c = &v->q->certs[v->path[i]];
@@ -1069,17 +1926,17 @@ static enum tdxq_status check_path(struct vctx *v, time_t now,
 		tdxq_seterr(e, "the root is not self-signed");
 		return TDXQ_UNTRUSTED;
 	}
-	/* 15 and 16: the extensions must parse */
+	tdxq_step(e, 16);		/* 17 set by ext_check */
 	for (i = 0; i < v->n_path; i++) {
 		cert_label(v, v->path[i], what, sizeof(what));
-		s = ext_check(v->x[v->path[i]], what, e);
+		s = ext_check(v->x[v->path[i]], what, i, &v->tcb, e);
 		if (s)
 			return s;
 	}
-	s = ext_check(root, "the root", e);
+	s = ext_check(root, "the root", v->n_path, &v->tcb, e);
 	if (s)
 		return s;
-	/* 15: intermediates path[1..], then the root */
+	tdxq_step(e, 18);		/* intermediates, then the root */
 	for (i = 1; i < v->n_path; i++) {
 		cert_label(v, v->path[i], what, sizeof(what));
 		s = issuer_rules(v->x[v->path[i]], (long)i - 1, what, e);
@@ -1090,8 +1947,71 @@ static enum tdxq_status check_path(struct vctx *v, time_t now,
 			 e);
 	if (s)
 		return s;
-	/* 16 */
+	tdxq_step(e, 19);
 	return leaf_rules(v->n_path ? v->x[v->path[0]] : root, e);
+}
+
+int tdxq_dice_ext(int kind, const uint8_t *v, size_t n,
+		  struct tdxq_tcb_info **tcb, size_t *n_tcb,
+		  struct tdxq_chain_info *ci)
+{
+	static const uint8_t *const oids[] = { oid_tcb_info, oid_ueid,
+					       oid_multi_tcb };
+	struct tcb_list l = { NULL, 0, 0 };
+	int r;
+
+	*tcb = NULL;
+	*n_tcb = 0;
+	if (kind < 1 || kind > 3)
+		return -1;
+	r = parse_dice_ext(oids[kind - 1], sizeof(oid_tcb_info), 0, v, n, 0,
+			   &l, ci);
+	*tcb = l.t;
+	*n_tcb = l.n;
+	return r ? -1 : 0;
+}
+
+int tdxq_cert_dice(const uint8_t *der, size_t len,
+		   struct tdxq_chain_info *ci, struct tdxq_tcb_info **tcb,
+		   size_t *n_tcb)
+{
+	struct tcb_list l = { NULL, 0, 0 };
+	X509 *x = der_cert(der, len);
+	int i, n, r, bad = 0;
+
+	*tcb = NULL;
+	*n_tcb = 0;
+	if (!x) {
+		ERR_clear_error();
+		return -1;
+	}
+	chain_info(ci, x, der, len);
+	ext_info(x, ci);
+	n = X509_get_ext_count(x);
+	for (i = 0; i < n; i++) {
+		X509_EXTENSION *ext = X509_get_ext(x, i);
+		ASN1_OCTET_STRING *data = X509_EXTENSION_get_data(ext);
+		const uint8_t *ob;
+		size_t on;
+		int k = dice_ext_kind(X509_EXTENSION_get_object(ext), &ob, &on);
+
+		if (!k || k == 2)
+			continue;
+		r = data ? parse_dice_ext(ob, on,
+					  X509_EXTENSION_get_critical(ext),
+					  ASN1_STRING_get0_data(data),
+					  (size_t)ASN1_STRING_length(data), 0,
+					  &l, NULL) : -1;
+		if (r)
+			bad = 1;
+		if (r == -2)
+			break;
+	}
+	X509_free(x);
+	ERR_clear_error();
+	*tcb = l.t;
+	*n_tcb = l.n;
+	return bad;
 }
 
 static void fill_path(struct vctx *v, struct tdxq_result *res)
@@ -1102,10 +2022,16 @@ static void fill_path(struct vctx *v, struct tdxq_result *res)
 		const struct tdxq_cert *c = &v->q->certs[v->path[i]];
 
 		chain_info(&res->path[i], v->x[v->path[i]], c->der, c->len);
+		ext_info(v->x[v->path[i]], &res->path[i]);
 	}
 	chain_info(&res->path[i], v->root->x, v->root->der, v->root->len);
+	ext_info(v->root->x, &res->path[i]);
 	res->path[i].is_root = 1;
 	res->path_len = i + 1;
+	res->tcb = v->tcb.t;
+	res->n_tcb = v->tcb.n;
+	v->tcb.t = NULL;
+	v->tcb.n = v->tcb.cap = 0;
 }
 
 enum tdxq_status tdxq_verify(const uint8_t *buf, size_t len,
@@ -1113,18 +2039,24 @@ enum tdxq_status tdxq_verify(const uint8_t *buf, size_t len,
 			     const struct tdxq_policy *policy, time_t now,
 			     struct tdxq_result *res, struct tdxq_err *e)
 {
+	static const struct tdxq_policy no_policy = {
+		.tcb_min_svn = -1, .allow_debug = -1, .require_tcb = -1,
+	};
 	struct tdxq_result local;
+	const char *rule;
+	char rbuf[64];
 	struct vctx v;
 	enum tdxq_status s;
-	int bad;
 	size_t i;
 
 	if (!res)
 		res = &local;
 	memset(res, 0, sizeof(*res));
 	memset(&v, 0, sizeof(v));
-	if (e)
+	if (e) {
 		e->msg[0] = '\0';
+		e->step = 0;
+	}
 	if (!t || !t->n) {
 		tdxq_seterr(e, "no pinned root certificate");
 		return TDXQ_USAGE;
@@ -1132,50 +2064,68 @@ enum tdxq_status tdxq_verify(const uint8_t *buf, size_t len,
 	if (now == (time_t)-1)
 		now = time(NULL);
 
-	s = tdxq_parse(buf, len, &res->quote, e);		/* 1-6 */
+	s = tdxq_parse(buf, len, &res->quote, e);		/* 1-7 */
 	if (s)
 		goto out;
 	v.q = res->quote;
 	v.t = t;
-	s = find_leaf(&v, e);					/* 7-8 */
+	s = find_leaf(&v, e);					/* 8-9 */
 	if (s)
 		goto out;
-	if (!is_p384(v.x[v.leaf])) {				/* 9 */
+	tdxq_step(e, 10);
+	if (!is_p384(v.x[v.leaf])) {
 		tdxq_seterr(e, "the leaf's public key is not EC P-384");
 		s = TDXQ_UNTRUSTED;
 		goto out;
 	}
-	s = check_signature(res->quote, v.x[v.leaf], e);	/* 10 */
+	tdxq_step(e, 11);
+	s = check_signature(res->quote, v.x[v.leaf], e);
 	if (s)
 		goto out;
 	res->signature_ok = 1;
-	s = build_path(&v, e);					/* 11 */
+	tdxq_step(e, 12);
+	s = build_path(&v, e);
 	if (!s)
-		s = check_path(&v, now, e);			/* 12-16 */
+		s = check_path(&v, now, e);			/* 13-19 */
 	if (s)
 		goto out;
 	res->chain_ok = 1;
 	fill_path(&v, res);
-	s = tdxq_parse_claims(res->quote, e);			/* 17-21 */
+	s = tdxq_parse_claims(res->quote, e);			/* 20-24 */
 	if (s)
 		goto out;
 	res->claims_ok = 1;
-	if (policy) {						/* 22 */
-		bad = policy_check(policy, res->quote);
-		if (bad >= 0) {
-			snprintf(res->mismatch, sizeof(res->mismatch), "%s",
-				 pol_names[bad].name);
-			tdxq_seterr(e, "%s differs from the expected value",
-			       pol_names[bad].name);
-			s = TDXQ_POLICY;
-			goto out;
-		}
+	rule = policy_check(policy ? policy : &no_policy, res->quote, res,
+			    rbuf, sizeof(rbuf));		/* 25-30 */
+	if (rule) {
+		snprintf(res->mismatch, sizeof(res->mismatch), "%s", rule);
+		snprintf(res->rule, sizeof(res->rule), "%s", rule);
+		if (!strcmp(rule, "eat_profile"))
+			tdxq_seterr(e, "policy: eat_profile is missing or not an accepted profile (default %s only; --profile)",
+				    TDXQ_PROFILE_INTEL);
+		else if (!strcmp(rule, "iss"))
+			tdxq_seterr(e, "policy: iss is missing or not an accepted issuer");
+		else if (!strcmp(rule, "tcb"))
+			tdxq_seterr(e, "policy: no TCG DICE TCB info on the certificate path meets the tcb rules (default: vendor Intel Corporation)");
+		else if (!strcmp(rule, "debug"))
+			tdxq_seterr(e, "policy: a DEBUG TD (td_attributes bit 0), or no td_attributes; --allow-debug accepts a DEBUG TD");
+		else if (!strncmp(rule, "min_", 4))
+			tdxq_seterr(e, "policy: %s: the TCB is below the minimum",
+				    rule + 4);
+		else
+			tdxq_seterr(e, "policy: %s differs from every expected value",
+				    rule);
+		s = TDXQ_POLICY;
+		goto out;
 	}
 	res->policy_ok = 1;
 	s = TDXQ_OK;
 out:
+	if (s && s != TDXQ_POLICY && e && e->step)
+		snprintf(res->rule, sizeof(res->rule), "step %d", e->step);
 	for (i = 0; i < v.n; i++)
 		X509_free(v.x[i]);
+	free(v.tcb.t);
 	ERR_clear_error();
 	if (res == &local)
 		tdxq_result_free(&local);
@@ -1188,4 +2138,7 @@ void tdxq_result_free(struct tdxq_result *r)
 		return;
 	tdxq_quote_free(r->quote);
 	r->quote = NULL;
+	free(r->tcb);
+	r->tcb = NULL;
+	r->n_tcb = 0;
 }

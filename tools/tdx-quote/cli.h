@@ -21,6 +21,13 @@ int cmd_ok(int argc, char **argv);
 void json_str(FILE *f, const char *s);
 void json_strn(FILE *f, const char *s, size_t n);
 void json_hex(FILE *f, const uint8_t *b, size_t len);
+/*
+ * Text from an unverified quote, for a terminal: backslash as \\, every
+ * control byte (C0, DEL, UTF-8 C1) and every byte that is not strict UTF-8
+ * as \xNN (docs/verifier.md "Showing an unverified quote").
+ */
+void text_str(FILE *f, const char *s);
+void text_strn(FILE *f, const char *s, size_t n);
 /* Prints len bytes as hex. */
 void print_hex(FILE *f, const uint8_t *b, size_t len);
 /* "ENOENT"... for an errno value (positive). */

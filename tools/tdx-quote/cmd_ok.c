@@ -135,7 +135,7 @@ static int quote_and_check(int fd, const uint8_t *rep, uint64_t td,
 			   char *why, size_t cap, size_t *qlen_out)
 {
 	struct tdxq_result res;
-	struct tdxq_err e = { "" };
+	struct tdxq_err e = { "", 0 };
 	enum tdxq_status s;
 	uint8_t *q = NULL;
 	uint64_t st = 0;
@@ -176,7 +176,7 @@ static void round_trip_sim(struct ok_state *st, int fd)
 	char path[256], buf[256], hex[2 * sizeof(rd) + 1], why[600];
 	struct tdxq_policy *pol = NULL;
 	struct tdxq_trust *t = NULL;
-	struct tdxq_err e = { "" };
+	struct tdxq_err e = { "", 0 };
 	unsigned long id = 0;
 	uint64_t td = 0;
 	size_t got = 0, qlen = 0;
@@ -265,7 +265,9 @@ static void round_trip_sim(struct ok_state *st, int fd)
 		goto out;
 	}
 	tdxq_hex(mrtd, sizeof(mrtd), hex);
-	if (tdxq_policy_set(pol, "mrtd", hex, &e)) {
+	/* a simulated quote carries the simulator's own profile */
+	if (tdxq_policy_set(pol, "mrtd", hex, &e) ||
+	    tdxq_policy_set(pol, "eat_profile", "tdx-ext-simulator", &e)) {
 		line(st, "FAIL", what, NULL, "%s", e.msg);
 		goto out;
 	}
@@ -288,7 +290,7 @@ static void round_trip_hw(struct ok_state *st, int fd, const char *report,
 {
 	static const char what[] = "round trip";
 	struct tdxq_trust *t;
-	struct tdxq_err e = { "" };
+	struct tdxq_err e = { "", 0 };
 	uint8_t *rep = NULL;
 	size_t len = 0, qlen = 0;
 	char why[600];

@@ -23,38 +23,17 @@
 
 /* ---- shared printing of claims ------------------------------------------ */
 
-/* eat_profile as a dotted OID if its bytes are OID content octets. */
 static int profile_oid(const uint8_t *b, size_t len, char *out, size_t cap)
 {
-	unsigned char der[8 + 1024];
-	const unsigned char *p = der;
-	ASN1_OBJECT *obj;
-	size_t h = 0;
-	int n;
+	return tdxq_oid_text(b, len, out, cap);
+}
 
-	if (!len || len > 1024)
-		return -1;
-	der[h++] = 0x06;
-	if (len < 128) {
-		der[h++] = (unsigned char)len;
-	} else if (len < 256) {
-		der[h++] = 0x81;
-		der[h++] = (unsigned char)len;
-	} else {
-		der[h++] = 0x82;
-		der[h++] = (unsigned char)(len >> 8);
-		der[h++] = (unsigned char)len;
-	}
-	memcpy(der + h, b, len);
-	obj = d2i_ASN1_OBJECT(NULL, &p, (long)(h + len));
-	if (!obj || p != der + h + len) {
-		ASN1_OBJECT_free(obj);
-		ERR_clear_error();
-		return -1;
-	}
-	n = OBJ_obj2txt(out, (int)cap, obj, 1);
-	ASN1_OBJECT_free(obj);
-	return n > 0 && (size_t)n < cap ? 0 : -1;
+/* The name of value v of submodule id in its origin (0) or current map. */
+static const char *value_name(int id, const struct tdxq_value *v, int cur)
+{
+	if (id == TDXQ_SM_PLATFORM && v->key == -125 && cur)
+		return "tee_tcb_svn2";
+	return tdxq_value_name(id, v->key);
 }
 
 static void json_value(FILE *f, const struct tdxq_value *v)
@@ -89,21 +68,22 @@ static void text_value(FILE *f, const struct tdxq_value *v)
 		fprintf(f, " (alg %" PRId64 ")", v->alg);
 }
 
-static void json_evidence(FILE *f, int id, const struct tdxq_evidence *ev)
+static void json_evidence(FILE *f, int id, const struct tdxq_evidence *ev,
+			  int cur)
 {
 	size_t i;
 
 	fputc('{', f);
 	for (i = 0; i < ev->n; i++) {
 		fputs(i ? ", " : "", f);
-		json_str(f, tdxq_value_name(id, ev->v[i].key));
+		json_str(f, value_name(id, &ev->v[i], cur));
 		fputs(": ", f);
 		json_value(f, &ev->v[i]);
 	}
 	fputc('}', f);
 }
 
-static void json_claims(FILE *f, const struct tdxq_quote *q, int origin)
+static void json_claims(FILE *f, const struct tdxq_quote *q)
 {
 	char oid[256];
 	size_t i;
@@ -130,18 +110,111 @@ static void json_claims(FILE *f, const struct tdxq_quote *q, int origin)
 
 		fputs(i ? ", " : "", f);
 		json_str(f, tdxq_submod_name(sm->id));
-		if (origin) {
-			fputs(": {\"origin\": ", f);
-			json_evidence(f, sm->id, &sm->origin);
-			fputs(", \"current\": ", f);
-			json_evidence(f, sm->id, &sm->current);
-			fputc('}', f);
-		} else {
-			fputs(": ", f);
-			json_evidence(f, sm->id, &sm->current);
-		}
+		fputs(": {\"origin\": ", f);
+		json_evidence(f, sm->id, &sm->origin, 0);
+		fputs(", \"current\": ", f);
+		if (sm->has_current)
+			json_evidence(f, sm->id, &sm->current, 1);
+		else
+			fputs("null", f);
+		fputc('}', f);
 	}
 	fputs("}}", f);
+}
+
+/* ---- certificates: TCB info, key purposes, UEID ------------------------ */
+
+static void json_tcb(FILE *f, const struct tdxq_tcb_info *t)
+{
+	char oid[128];
+	size_t i;
+
+	fprintf(f, "{\"cert\": %zu, \"extension\": \"%s\", \"critical\": %s",
+		t->cert, t->multi ? "MultiTcbInfo" : "DiceTcbInfo",
+		t->critical ? "true" : "false");
+	fputs(", \"vendor\": ", f);
+	json_str(f, t->vendor[0] ? t->vendor : NULL);
+	fputs(", \"model\": ", f);
+	json_str(f, t->model[0] ? t->model : NULL);
+	fputs(", \"version\": ", f);
+	json_str(f, t->version[0] ? t->version : NULL);
+	fputs(", \"svn\": ", f);
+	t->svn >= 0 ? fprintf(f, "%" PRId64, t->svn) : fputs("null", f);
+	fputs(", \"layer\": ", f);
+	t->layer >= 0 ? fprintf(f, "%" PRId64, t->layer) : fputs("null", f);
+	fputs(", \"index\": ", f);
+	t->index >= 0 ? fprintf(f, "%" PRId64, t->index) : fputs("null", f);
+	fputs(", \"flags\": ", f);
+	t->flags >= 0 ? fprintf(f, "%" PRId64, t->flags) : fputs("null", f);
+	fputs(", \"fwids\": [", f);
+	for (i = 0; i < t->n_fwids; i++) {
+		fputs(i ? ", {\"alg\": " : "{\"alg\": ", f);
+		if (tdxq_oid_text(t->fwid[i].alg, t->fwid[i].alg_len, oid,
+				  sizeof(oid)))
+			json_hex(f, t->fwid[i].alg, t->fwid[i].alg_len);
+		else
+			json_str(f, oid);
+		fputs(", \"digest\": ", f);
+		json_hex(f, t->fwid[i].digest, t->fwid[i].len);
+		fputc('}', f);
+	}
+	fputs("]}", f);
+}
+
+static void text_tcb(FILE *f, const char *indent, const struct tdxq_tcb_info *t)
+{
+	char oid[128];
+	size_t i;
+
+	fprintf(f, "%s%s%s:", indent, t->multi ? "MultiTcbInfo entry" :
+		"DiceTcbInfo", t->critical ? " (critical)" : "");
+	if (t->vendor[0]) {
+		fputs(" vendor \"", f);
+		text_str(f, t->vendor);
+		fputc('"', f);
+	}
+	if (t->model[0]) {
+		fputs(" model \"", f);
+		text_str(f, t->model);
+		fputc('"', f);
+	}
+	if (t->version[0]) {
+		fputs(" version \"", f);
+		text_str(f, t->version);
+		fputc('"', f);
+	}
+	if (t->svn >= 0)
+		fprintf(f, " svn %" PRId64, t->svn);
+	if (t->layer >= 0)
+		fprintf(f, " layer %" PRId64, t->layer);
+	if (t->index >= 0)
+		fprintf(f, " index %" PRId64, t->index);
+	if (t->flags >= 0)
+		fprintf(f, " flags 0x%" PRIx64, t->flags);
+	fputc('\n', f);
+	for (i = 0; i < t->n_fwids; i++) {
+		fprintf(f, "%s  fwid ", indent);
+		if (tdxq_oid_text(t->fwid[i].alg, t->fwid[i].alg_len, oid,
+				  sizeof(oid)))
+			print_hex(f, t->fwid[i].alg, t->fwid[i].alg_len);
+		else
+			fputs(oid, f);
+		fputc(' ', f);
+		print_hex(f, t->fwid[i].digest, t->fwid[i].len);
+		fputc('\n', f);
+	}
+}
+
+/* ", \"eku\": ..., \"ueid\": ..." of a certificate */
+static void json_cert_extra(FILE *f, const struct tdxq_chain_info *c)
+{
+	fputs(", \"eku\": ", f);
+	json_str(f, c->eku[0] ? c->eku : NULL);
+	fputs(", \"ueid\": ", f);
+	if (c->ueid_len)
+		json_hex(f, c->ueid, c->ueid_len);
+	else
+		fputs("null", f);
 }
 
 static void time_text(time_t t, char *out, size_t cap)
@@ -166,19 +239,27 @@ static int verify_out(int json, int quiet, enum tdxq_status s,
 	if (quiet)
 		return s;
 	if (!json) {
-		if (s == TDXQ_OK && r && r->path_len)
-			printf("verified: %s via %zu certificates to %s\n",
-			       r->path[0].subject, r->path_len,
-			       r->path[r->path_len - 1].subject);
-		else
-			fprintf(stderr, "FAIL %s: %s\n", tdxq_status_name(s),
-				reason);
+		if (s == TDXQ_OK && r && r->path_len) {
+			printf("verified: ");
+			text_str(stdout, r->path[0].subject);
+			printf(" via %zu certificates to ", r->path_len);
+			text_str(stdout, r->path[r->path_len - 1].subject);
+			printf("\n");
+		} else {
+			fprintf(stderr, "FAIL %s: ", tdxq_status_name(s));
+			text_str(stderr, reason);
+			if (r && r->rule[0])
+				fprintf(stderr, " [%s]", r->rule);
+			fputc('\n', stderr);
+		}
 		return s;
 	}
 	printf("{\"status\": ");
 	json_str(stdout, tdxq_status_name(s));
 	printf(", \"exit\": %d, \"reason\": ", (int)s);
 	json_str(stdout, s == TDXQ_OK ? "" : reason);
+	printf(", \"rule\": ");
+	json_str(stdout, s == TDXQ_OK || !r ? "" : r->rule);
 	printf(", \"chain\": [");
 	for (i = 0; r && i < r->path_len; i++) {
 		const struct tdxq_chain_info *c = &r->path[i];
@@ -194,11 +275,17 @@ static int verify_out(int json, int quiet, enum tdxq_status s,
 		       nb, na, c->is_ca ? "true" : "false",
 		       c->is_root ? "true" : "false");
 		json_hex(stdout, c->sha256, sizeof(c->sha256));
+		json_cert_extra(stdout, c);
 		printf("}");
+	}
+	printf("], \"tcb_info\": [");
+	for (i = 0; r && r->path_len && i < r->n_tcb; i++) {
+		fputs(i ? ", " : "", stdout);
+		json_tcb(stdout, &r->tcb[i]);
 	}
 	printf("], \"claims\": ");
 	if (r && r->claims_ok && r->quote)
-		json_claims(stdout, r->quote, 0);
+		json_claims(stdout, r->quote);
 	else
 		printf("{}");
 	if (s == TDXQ_POLICY && r && r->mismatch[0]) {
@@ -227,10 +314,10 @@ int cmd_verify(int argc, char **argv)
 	struct tdxq_result res;
 	struct tdxq_trust *t = NULL;
 	struct tdxq_policy *pol = NULL;
-	struct tdxq_err e = { "" };
+	struct tdxq_err e = { "", 0 };
 	enum tdxq_status s = TDXQ_USAGE;
 	const char *path = NULL, *v;
-	int json = 0, quiet = 0, have_root = 0, have_pol = 0, i, rc;
+	int json = 0, quiet = 0, have_root = 0, i, rc;
 	time_t now = (time_t)-1;
 	uint8_t *buf = NULL;
 	size_t len = 0;
@@ -254,9 +341,15 @@ int cmd_verify(int argc, char **argv)
 		if (!strcmp(a, "--json") || !strcmp(a, "-q") ||
 		    !strcmp(a, "--quiet"))
 			continue;
+		if (!strcmp(a, "--allow-debug")) {
+			if (tdxq_policy_set(pol, "allow_debug", "yes", &e))
+				goto out;
+			continue;
+		}
 		if (!strcmp(a, "--root") || !strcmp(a, "--report-data") ||
 		    !strcmp(a, "--mrtd") || !strcmp(a, "--rtmr") ||
-		    !strcmp(a, "--policy") || !strcmp(a, "--time")) {
+		    !strcmp(a, "--policy") || !strcmp(a, "--time") ||
+		    !strcmp(a, "--profile")) {
 			if (i + 1 >= argc) {
 				snprintf(e.msg, sizeof(e.msg),
 					 "%s needs a value", a);
@@ -283,11 +376,9 @@ int cmd_verify(int argc, char **argv)
 		} else if (!strcmp(a, "--report-data")) {
 			if (tdxq_policy_set(pol, "report_data", v, &e))
 				goto out;
-			have_pol = 1;
 		} else if (!strcmp(a, "--mrtd")) {
 			if (tdxq_policy_set(pol, "mrtd", v, &e))
 				goto out;
-			have_pol = 1;
 		} else if (!strcmp(a, "--rtmr")) {
 			if (v[0] < '0' || v[0] > '3' || v[1] != '=') {
 				snprintf(e.msg, sizeof(e.msg),
@@ -298,11 +389,12 @@ int cmd_verify(int argc, char **argv)
 			if (tdxq_policy_set(pol, rtmr_names[v[0] - '0'], v + 2,
 					    &e))
 				goto out;
-			have_pol = 1;
+		} else if (!strcmp(a, "--profile")) {
+			if (tdxq_policy_set(pol, "eat_profile", v, &e))
+				goto out;
 		} else if (!strcmp(a, "--policy")) {
 			if (tdxq_policy_load(pol, v, &e))
 				goto out;
-			have_pol = 1;
 		} else if (parse_time(v, &now)) {
 			snprintf(e.msg, sizeof(e.msg),
 				 "--time wants seconds since 1970, not '%.64s'",
@@ -312,7 +404,7 @@ int cmd_verify(int argc, char **argv)
 	}
 	if (!path) {
 		snprintf(e.msg, sizeof(e.msg),
-			 "usage: tdx-quote verify QUOTE [--root PEM]... [--report-data HEX] [--mrtd HEX] [--rtmr N=HEX]... [--policy FILE] [--time UNIX_SECONDS] [--json] [-q]");
+			 "usage: tdx-quote verify QUOTE [--root PEM]... [--profile OID]... [--allow-debug] [--report-data HEX]... [--mrtd HEX]... [--rtmr N=HEX]... [--policy FILE]... [--time UNIX_SECONDS] [--json] [-q]");
 		goto out;
 	}
 	if (!have_root) {
@@ -341,7 +433,7 @@ int cmd_verify(int argc, char **argv)
 			 strerror(-rc));
 		goto out;
 	}
-	s = tdxq_verify(buf, len, t, have_pol ? pol : NULL, now, &res, &e);
+	s = tdxq_verify(buf, len, t, pol, now, &res, &e);
 out:
 	verify_out(json, quiet, s, e.msg, &res);
 	tdxq_result_free(&res);
@@ -417,8 +509,14 @@ static void dump_text(const struct tdxq_quote *q, size_t len)
 	printf("  size: %zu bytes (protected header %zu, payload %zu, signature %d)\n",
 	       len, q->protected_len, q->payload_len, TDXQ_SIG_SIZE);
 	printf("  algorithm: ES384\n");
-	printf("  content type: %s\n",
-	       q->content_type ? q->content_type : "(absent)");
+	printf("  content type: ");
+	if (q->content_type) {
+		putchar('"');
+		text_str(stdout, q->content_type);
+		printf("\"\n");
+	} else {
+		printf("(absent)\n");
+	}
 	printf("  kid: ");
 	if (q->kid)
 		print_hex(stdout, q->kid, q->kid_len);
@@ -427,28 +525,57 @@ static void dump_text(const struct tdxq_quote *q, size_t len)
 	printf("\n  certificates: %zu in %s\n", q->n_certs,
 	       q->chain_label == 32 ? "x5bag (32)" : "x5chain (33)");
 	for (i = 0; i < q->n_certs; i++) {
+		struct tdxq_chain_info ci;
+		struct tdxq_tcb_info *tcb;
 		struct cert_txt ct;
+		size_t n_tcb, k;
+		int r;
 
 		cert_text(&q->certs[i], &ct);
 		printf("certificate %zu (%zu bytes):\n", i, q->certs[i].len);
 		if (!ct.ok) {
 			printf("  (not a parseable X.509 certificate)\n");
 		} else {
-			printf("  subject: %s\n  issuer: %s\n", ct.subject,
-			       ct.issuer);
-			printf("  not before: %s\n  not after: %s\n", ct.nb,
-			       ct.na);
-			printf("  CA: %s\n", ct.ca ? "yes" : "no");
+			printf("  subject: ");
+			text_str(stdout, ct.subject);
+			printf("\n  issuer: ");
+			text_str(stdout, ct.issuer);
+			printf("\n  not before: ");
+			text_str(stdout, ct.nb);
+			printf("\n  not after: ");
+			text_str(stdout, ct.na);
+			printf("\n  CA: %s\n", ct.ca ? "yes" : "no");
 		}
+		memset(&ci, 0, sizeof(ci));
+		r = tdxq_cert_dice(q->certs[i].der, q->certs[i].len, &ci, &tcb,
+				   &n_tcb);
+		if (r >= 0 && ci.eku[0])
+			printf("  extendedKeyUsage: %s\n", ci.eku);
+		if (r >= 0 && ci.ueid_len) {
+			printf("  UEID: ");
+			print_hex(stdout, ci.ueid, ci.ueid_len);
+			printf("\n");
+		}
+		for (k = 0; k < n_tcb; k++)
+			text_tcb(stdout, "  ", &tcb[k]);
+		if (r > 0)
+			printf("  (a TCG DICE extension is malformed)\n");
+		free(tcb);
 		printf("  sha256: ");
 		print_hex(stdout, ct.sha256, 32);
 		printf("\n");
 	}
 	printf("claims:\n");
-	if (q->iss)
-		printf("  iss: %s\n", q->iss);
-	if (q->sub)
-		printf("  sub: %s\n", q->sub);
+	if (q->iss) {
+		printf("  iss: \"");
+		text_str(stdout, q->iss);
+		printf("\"\n");
+	}
+	if (q->sub) {
+		printf("  sub: \"");
+		text_str(stdout, q->sub);
+		printf("\"\n");
+	}
 	if (q->profile) {
 		printf("  eat_profile: ");
 		if (!profile_oid(q->profile, q->profile_len, oid, sizeof(oid)))
@@ -471,10 +598,14 @@ static void dump_text(const struct tdxq_quote *q, size_t len)
 			const struct tdxq_evidence *ev = o ? &sm->current :
 							     &sm->origin;
 
+			if (o && !sm->has_current) {
+				printf("    current: (absent)\n");
+				continue;
+			}
 			printf("    %s:\n", which[o]);
 			for (j = 0; j < ev->n; j++) {
 				printf("      %s: ",
-				       tdxq_value_name(sm->id, ev->v[j].key));
+				       value_name(sm->id, &ev->v[j], o));
 				text_value(stdout, &ev->v[j]);
 				printf("\n");
 			}
@@ -506,11 +637,28 @@ static void dump_json(const struct tdxq_quote *q, size_t len,
 	printf(", \"certificates_in\": \"%s\", \"certificates\": [",
 	       q->chain_label == 32 ? "x5bag" : "x5chain");
 	for (i = 0; i < q->n_certs; i++) {
+		struct tdxq_chain_info ci;
+		struct tdxq_tcb_info *tcb;
 		struct cert_txt ct;
+		size_t n_tcb, k;
+		int r;
 
 		cert_text(&q->certs[i], &ct);
 		printf("%s{\"size\": %zu, \"parsed\": %s", i ? ", " : "",
 		       q->certs[i].len, ct.ok ? "true" : "false");
+		memset(&ci, 0, sizeof(ci));
+		r = tdxq_cert_dice(q->certs[i].der, q->certs[i].len, &ci, &tcb,
+				   &n_tcb);
+		if (r >= 0)
+			json_cert_extra(stdout, &ci);
+		printf(", \"tcb_info\": [");
+		for (k = 0; k < n_tcb; k++) {
+			tcb[k].cert = i;
+			fputs(k ? ", " : "", stdout);
+			json_tcb(stdout, &tcb[k]);
+		}
+		printf("], \"tcb_info_malformed\": %s", r > 0 ? "true" : "false");
+		free(tcb);
 		if (ct.ok) {
 			printf(", \"subject\": ");
 			json_str(stdout, ct.subject);
@@ -527,13 +675,13 @@ static void dump_json(const struct tdxq_quote *q, size_t len,
 		printf("}");
 	}
 	printf("], \"claims\": ");
-	json_claims(stdout, q, 1);
+	json_claims(stdout, q);
 	printf("}\n");
 }
 
 int cmd_dump(int argc, char **argv)
 {
-	struct tdxq_err e = { "" };
+	struct tdxq_err e = { "", 0 };
 	struct tdxq_quote *q = NULL;
 	enum tdxq_status s;
 	const char *path = NULL;

@@ -45,10 +45,58 @@ void json_strn(FILE *f, const char *s, size_t n)
 			i++;
 			continue;
 		}
+		if (l == 2 && c == 0xc2 && p[i + 1] < 0xa0) {	/* C1 */
+			fprintf(f, "\\u%04x", p[i + 1]);
+			i += 2;
+			continue;
+		}
 		fwrite(p + i, 1, l, f);
 		i += l;
 	}
 	fputc('"', f);
+}
+
+void text_strn(FILE *f, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, l;
+
+	while (i < n) {
+		unsigned char c = p[i];
+
+		if (c == '\\') {
+			fputs("\\\\", f);
+			i++;
+			continue;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			fprintf(f, "\\x%02x", c);
+			i++;
+			continue;
+		}
+		if (c < 0x80) {
+			fputc(c, f);
+			i++;
+			continue;
+		}
+		l = tdxq_utf8_seq(p + i, n - i);
+		if (!l || (l == 2 && c == 0xc2 && p[i + 1] < 0xa0)) {
+			/* not UTF-8, or a C1 control: every byte escaped */
+			if (!l)
+				l = 1;
+			while (l--)
+				fprintf(f, "\\x%02x", p[i++]);
+			continue;
+		}
+		fwrite(p + i, 1, l, f);
+		i += l;
+	}
+}
+
+void text_str(FILE *f, const char *s)
+{
+	if (s)
+		text_strn(f, s, strlen(s));
 }
 
 void json_str(FILE *f, const char *s)
