@@ -73,7 +73,7 @@ UDEV=/usr/lib/udev/rules.d/60-tdx-quote.rules
 MODPROBE=/etc/modprobe.d/tdx_ext.conf
 UNITS=(/lib/systemd/system/tdx-qgsd.service /lib/systemd/system/tdx-qgsd.socket)
 QGSD_CONF=/etc/tdx-ext/tdx-qgsd.conf
-ROOT_LINK=/etc/tdx-ext/roots/dcp-dice-global-root-ca.pem
+ROOT_CONF=/etc/tdx-ext/roots/dcp-dice-global-root-ca.pem
 ROOT_PEM=/usr/share/tdx-ext/dcp-dice-global-root-ca.pem
 BINS=(/usr/bin/tdx-quote /usr/sbin/tdx-qgsd)
 
@@ -242,10 +242,10 @@ if [ $installed = 1 ]; then
 		res FAIL pkg/modprobe-d "$MODPROBE missing or not packaging/modprobe.d/tdx_ext.conf"
 	fi
 	conff=$(dpkg-query -W -f='${Conffiles}\n' tdx-ext-tools 2>/dev/null | awk 'NF { print $1 }' | sort | tr '\n' ' ')
-	if [ "$conff" = "$MODPROBE $QGSD_CONF " ]; then
+	if [ "$conff" = "$MODPROBE $ROOT_CONF $QGSD_CONF " ]; then
 		res PASS pkg/conffiles
 	else
-		res FAIL pkg/conffiles "conffiles '$conff', expected '$MODPROBE $QGSD_CONF '"
+		res FAIL pkg/conffiles "conffiles '$conff', expected '$MODPROBE $ROOT_CONF $QGSD_CONF '"
 	fi
 	if cmp -s "$QGSD_CONF" "$TDX_TOP/packaging/tdx-qgsd.conf"; then
 		res PASS pkg/qgsd-conf
@@ -277,11 +277,12 @@ if [ $installed = 1 ]; then
 	# Installed disabled: no symlink in any .wants/ directory.
 	en=$(find /etc/systemd/system -name 'tdx-qgsd.*' 2>/dev/null | tr '\n' ' ')
 	if [ -z "$en" ]; then res PASS pkg/units-not-enabled; else res FAIL pkg/units-not-enabled "enabled: $en"; fi
-	if [ "$(readlink "$ROOT_LINK")" = "$ROOT_PEM" ] &&
-	   cmp -s "$ROOT_LINK" "$TDX_TOP/data/dcp-dice-global-root-ca.pem"; then
+	if [ -f "$ROOT_CONF" ] && [ ! -L "$ROOT_CONF" ] &&
+	   cmp -s "$ROOT_CONF" "$TDX_TOP/data/dcp-dice-global-root-ca.pem" &&
+	   cmp -s "$ROOT_PEM" "$TDX_TOP/data/dcp-dice-global-root-ca.pem"; then
 		res PASS pkg/root-cert
 	else
-		res FAIL pkg/root-cert "$ROOT_LINK -> '$(readlink "$ROOT_LINK")', expected $ROOT_PEM with data/dcp-dice-global-root-ca.pem"
+		res FAIL pkg/root-cert "$ROOT_CONF is not a regular file equal to data/dcp-dice-global-root-ca.pem (or $ROOT_PEM is missing): $(ls -l "$ROOT_CONF" 2>&1)"
 	fi
 	bad=
 	for b in "${BINS[@]}"; do [ -x "$b" ] || bad="$bad $b"; done
@@ -339,10 +340,17 @@ if [ $installed = 1 ]; then
 	else
 		res PASS pkg/upgrade/build
 		stamp "upgrading $ver -> $new"
+		# An administrator removed the pinned Intel root: it stays removed.
+		rm -f "$ROOT_CONF"
 		if apt_install "$logs/upgrade.log" "$ndkms" "$ntools"; then
 			res PASS pkg/upgrade/install
 		else
 			res FAIL pkg/upgrade/install "apt-get install: $(tail_of "$logs/upgrade.log") ($logs/upgrade.log)"
+		fi
+		if [ ! -e "$ROOT_CONF" ] && [ -f "$ROOT_PEM" ]; then
+			res PASS pkg/upgrade/root-deletion-kept
+		else
+			res FAIL pkg/upgrade/root-deletion-kept "the upgrade brought back $ROOT_CONF, which was deleted (or removed $ROOT_PEM)"
 		fi
 		vs=$(dkms_versions | tr '\n' ' ')
 		if [ "$vs" = "$new " ]; then
