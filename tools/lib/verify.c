@@ -2101,19 +2101,19 @@ enum tdxq_status tdxq_verify(const uint8_t *buf, size_t len,
 		snprintf(res->mismatch, sizeof(res->mismatch), "%s", rule);
 		snprintf(res->rule, sizeof(res->rule), "%s", rule);
 		if (!strcmp(rule, "eat_profile"))
-			tdxq_seterr(e, "policy: eat_profile is missing or not an accepted profile (default %s only; --profile)",
+			tdxq_seterr(e, "eat_profile is missing or not an accepted profile (default %s only; --profile)",
 				    TDXQ_PROFILE_INTEL);
 		else if (!strcmp(rule, "iss"))
-			tdxq_seterr(e, "policy: iss is missing or not an accepted issuer");
+			tdxq_seterr(e, "iss is missing or not an accepted issuer");
 		else if (!strcmp(rule, "tcb"))
-			tdxq_seterr(e, "policy: no TCG DICE TCB info on the certificate path meets the tcb rules (default: vendor Intel Corporation)");
+			tdxq_seterr(e, "no TCG DICE TCB info on the certificate path meets the tcb rules (default: vendor Intel Corporation)");
 		else if (!strcmp(rule, "debug"))
-			tdxq_seterr(e, "policy: a DEBUG TD (td_attributes bit 0), or no td_attributes; --allow-debug accepts a DEBUG TD");
+			tdxq_seterr(e, "a DEBUG TD (td_attributes bit 0), or no td_attributes; --allow-debug accepts a DEBUG TD");
 		else if (!strncmp(rule, "min_", 4))
-			tdxq_seterr(e, "policy: %s: the TCB is below the minimum",
+			tdxq_seterr(e, "%s: the TCB is below the minimum",
 				    rule + 4);
 		else
-			tdxq_seterr(e, "policy: %s differs from every expected value",
+			tdxq_seterr(e, "%s differs from every expected value",
 				    rule);
 		s = TDXQ_POLICY;
 		goto out;
