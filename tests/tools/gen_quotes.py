@@ -23,6 +23,7 @@ Runs only with Debian's /usr/bin/python3 (cbor2, cryptography).
 """
 import argparse
 import datetime
+import hashlib
 import json
 import os
 import sys
@@ -64,8 +65,41 @@ def bstr(b, width=None):
     return head(2, len(b), width) + b
 
 
+class Raw:
+    """Bytes spliced into a cb() encoding as they are (an item in a form
+    cbor2 would not write: non-shortest heads, floats of a given width)."""
+
+    def __init__(self, b):
+        self.b = b
+
+
+class RawMap:
+    """A map as a list of pairs, written in that order: two equal keys
+    are possible (cbor2 writes a dict, which has none)."""
+
+    def __init__(self, pairs):
+        self.pairs = list(pairs)
+
+
+def _cb_default(enc, v):
+    if isinstance(v, Raw):
+        enc.write(v.b)
+    elif isinstance(v, RawMap):
+        enc.encode_length(5, len(v.pairs))
+        for k, x in v.pairs:
+            enc.encode(k)
+            enc.encode(x)
+    else:
+        raise TypeError('cannot encode %r' % (v,))
+
+
 def cb(obj):
-    return cbor2.dumps(obj)
+    return cbor2.dumps(obj, default=_cb_default)
+
+
+def with_pairs(d, extra):
+    """dict d as a RawMap with extra pairs after its own."""
+    return RawMap(list(d.items()) + list(extra))
 
 
 def envelope(prot, unprot, payload, sig, tags=(61, 18), extra=()):
@@ -111,9 +145,13 @@ class Ent:
 
 
 def mkcert(cn, issuer=None, key=None, bc=(True, None), usage='ca',
-           nb=None, na=None, hash_alg=None, subject=None):
+           nb=None, na=None, hash_alg=None, subject=None, tcb=None,
+           tcb_crit=True, eku=None, eku_crit=False, exts=()):
     """issuer None: self-signed.  bc: (ca, pathlen) or None (absent);
-    usage: 'ca', 'leaf', a KeyUsage, or None (absent)."""
+    usage: 'ca', 'leaf', a KeyUsage, or None (absent); tcb: the DER of a
+    tcg-dice-TcbInfo extension value (critical unless tcb_crit is false);
+    eku: a list of key-purpose OIDs (dotted) for extendedKeyUsage; exts:
+    more (ExtensionType, critical) pairs, added last."""
     key = key or new_key()
     name = subject or mkname(cn)
     iname = issuer.cert.subject if issuer else name
@@ -136,6 +174,13 @@ def mkcert(cn, issuer=None, key=None, bc=(True, None), usage='ca',
         key.public_key()), False)
     b = b.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
         skey.public_key()), False)
+    if eku is not None:
+        b = b.add_extension(x509.ExtendedKeyUsage(
+            [x509.ObjectIdentifier(o) for o in eku]), eku_crit)
+    if tcb is not None:
+        b = b.add_extension(dice_ext(OID_TCB_INFO, tcb), tcb_crit)
+    for e, crit in exts:
+        b = b.add_extension(e, crit)
     if hash_alg is None:
         hash_alg = hashes.SHA384()
     return Ent(key, b.sign(skey, hash_alg))
@@ -171,6 +216,89 @@ def der_seq(content):
     return b'\x30' + der_len(len(content)) + content
 
 
+def tlv(tag, content):
+    return bytes([tag]) + der_len(len(content)) + content
+
+# ---- the TCG DICE extensions (docs/verifier.md step 17) ---------------------
+
+
+OID_TCB_INFO = '2.23.133.5.4.1'
+OID_MULTI_TCB_INFO = '2.23.133.5.4.5'
+OID_UEID = '2.23.133.5.4.4'
+OID_SHA384 = '2.16.840.1.101.3.4.2.2'
+EKU_ANY = '2.5.29.37.0'
+EKU_SERVER_AUTH = '1.3.6.1.5.5.7.3.1'
+EKU_ATTEST_INIT = '2.23.133.5.4.100.8'
+EKU_ATTEST_LOC = '2.23.133.5.4.100.9'
+EKU_IDENTITY_INIT = '2.23.133.5.4.100.6'
+INTEL = 'Intel Corporation'
+
+
+def oid_content(dotted):
+    """Content octets of the DER OBJECT IDENTIFIER dotted."""
+    a = [int(x) for x in dotted.split('.')]
+    out = b''
+    for v in [a[0] * 40 + a[1]] + a[2:]:
+        chunk = [v & 0x7f]
+        v >>= 7
+        while v:
+            chunk.append(0x80 | (v & 0x7f))
+            v >>= 7
+        out += bytes(reversed(chunk))
+    return out
+
+
+def der_uint(n):
+    """Content octets of a DER INTEGER n >= 0."""
+    return n.to_bytes(max(1, (n.bit_length() + 8) // 8), 'big')
+
+
+def fwid(digest, alg=OID_SHA384):
+    return der_seq(tlv(0x06, oid_content(alg)) + tlv(0x04, digest))
+
+
+def tcb_fields(vendor=INTEL, model=None, version=None, svn=None,
+               layer=None, index=None, fwids=None, flags=None,
+               vendor_info=None, type_=None, flags_mask=None):
+    """DiceTcbInfo fields as [(tag, content)] in tag order.  Strings may
+    be bytes (as they are); fwids: digests (bytes) or raw FWID DER (a
+    tuple (b'raw', der)); flags: BIT STRING content octets."""
+    f = []
+    for tag, v in ((0x80, vendor), (0x81, model), (0x82, version)):
+        if v is not None:
+            f.append((tag, v.encode() if isinstance(v, str) else v))
+    for tag, v in ((0x83, svn), (0x84, layer), (0x85, index)):
+        if v is not None:
+            f.append((tag, der_uint(v)))
+    if fwids is not None:
+        f.append((0xa6, b''.join(x[1] if isinstance(x, tuple) else fwid(x)
+                                 for x in fwids)))
+    for tag, v in ((0x87, flags), (0x88, vendor_info), (0x89, type_),
+                   (0x8a, flags_mask)):
+        if v is not None:
+            f.append((tag, v))
+    return f
+
+
+def tcb_info(fields=None, **kw):
+    """The DER of a DiceTcbInfo from tcb_fields() (or the fields given)."""
+    if fields is None:
+        fields = tcb_fields(**kw)
+    return der_seq(b''.join(tlv(t, c) for t, c in fields))
+
+
+def multi_tcb(infos):
+    return der_seq(b''.join(infos))
+
+
+def ueid(b):
+    return der_seq(tlv(0x04, b))
+
+
+def dice_ext(oid, value):
+    return x509.UnrecognizedExtension(x509.ObjectIdentifier(oid), value)
+
+
 def v1_of(ent, issuer):
     """ent's certificate as X.509 v1 (no version, no extensions), re-signed
     by issuer."""
@@ -186,9 +314,23 @@ def v1_of(ent, issuer):
 # ---- claims ----------------------------------------------------------------
 
 
+STD_MODEL = 'tdx-ext test TDX module'
+STD_LAYER = 1
+STD_SVN = 3
+
+
+def std_tcb(digest):
+    """The tcg-dice-TcbInfo of every standard test leaf: Intel's vendor
+    string (docs/verifier.md step 27's default), model, layer, svn and
+    one SHA-384 FWID."""
+    return tcb_info(vendor=INTEL, model=STD_MODEL, svn=STD_SVN,
+                    layer=STD_LAYER, fwids=[digest])
+
+
 def new_report():
     r = bytearray(os.urandom(1024))
     r[0:4] = b'\x81\x00\x00\x00'
+    r[512] &= 0xfe          # TD ATTRIBUTES.DEBUG clear (step 28)
     return bytes(r)
 
 
@@ -196,16 +338,20 @@ def dg(b):
     return [7, b]
 
 
-def values_of(r):
+def values_of(r, which):
+    """The values of each submodule's origin ("0") or current ("1")
+    evidence, as go-tdx-guest reads them: platform -125 = TEE_TCB_SVN
+    (TDREPORT 264..279) in "0", TEE_TCB_SVN2 (384..399) in "1"."""
     td = {-82: r[512:520], -83: dg(r[528:576]), -201: r[520:528],
           -203: dg(r[576:624]), -204: dg(r[624:672]),
           -205: dg(r[672:720])}
     for i in range(4):
         td[-206 - i] = dg(r[720 + 48 * i:768 + 48 * i])
+    svn = r[264:280] if which == '0' else r[384:400]
     return {
-        SM_PLATFORM: {-125: list(r[16:32])},
+        SM_PLATFORM: {-125: list(svn)},
         SM_SEAM: {-82: r[376:384], -83: dg(r[280:328]),
-                  -84: dg(r[328:376]), -125: list(r[264:280])},
+                  -84: dg(r[328:376])},
         SM_TD: td,
         SM_SERVICE: {-210: dg(r[912:960])},
     }
@@ -221,15 +367,17 @@ class Claims:
 
     def __init__(self, report):
         self.report = report
-        self.vals = values_of(report)                 # current ("1")
-        self.origin = values_of(report)               # origin ("0")
+        self.vals = values_of(report, '1')            # current ("1")
+        self.origin = values_of(report, '0')          # origin ("0")
         self.order = [SM_PLATFORM, SM_SEAM, SM_TD, SM_SERVICE]
+        self.no_current = set()     # ids written without a "1" map
         self.top = {1: 'tdx-ext test generator', 2: 'tdx-ext test TD',
                     265: bytes.fromhex('6086480186f84d010d01')}
         self.report_data = report[128:192]
         self.extra_submods = {}     # oid text -> raw value (Python)
         self.sm_override = {}       # id -> raw value of the submodule
         self.ce_override = {}       # (id, "0"/"1") -> the 571 tag's value
+        self.submods_pairs = []     # more (key, value) pairs of -11
 
     def submods(self):
         sm = {}
@@ -239,36 +387,45 @@ class Claims:
                 continue
             ent = {}
             for k, v in (('0', self.origin[i]), ('1', self.vals[i])):
+                if k == '1' and i in self.no_current:
+                    continue
                 ent[k] = self.ce_override.get(
                     (i, k), CBORTag(571, ce(MODEL[i], v)))
             sm[OID % i] = ent
         sm.update(self.extra_submods)
-        return sm
+        return with_pairs(sm, self.submods_pairs)
 
-    def encode(self, drop=(), over=None):
+    def encode(self, drop=(), over=None, pairs=()):
+        """The payload; pairs: more (key, value) pairs after the others
+        (duplicates possible)."""
         m = dict(self.top)
         m[-11] = self.submods()
         m[-212] = self.report_data
         for k in drop:
             m.pop(k, None)
         m.update(over or {})
-        return cb(m)
+        return cb(with_pairs(m, pairs))
+
+    def latest(self, i):
+        return self.origin[i] if i in self.no_current else self.vals[i]
 
     def expected(self):
-        """name -> hex of every step-22 name, from the current values."""
-        td, seam = self.vals[SM_TD], self.vals[SM_SEAM]
+        """name -> hex of every step-30 name, from the latest values."""
+        td, seam = self.latest(SM_TD), self.latest(SM_SEAM)
         d = lambda v: v[1] if isinstance(v, list) else v
         e = {'report_data': self.report_data, 'mrtd': d(td[-83]),
              'mr_config_id': d(td[-203]), 'mr_owner': d(td[-204]),
              'mr_owner_config': d(td[-205]), 'td_attributes': td[-82],
              'xfam': td[-201], 'mr_seam': d(seam[-83]),
              'mr_signer_seam': d(seam[-84]), 'seam_attributes': seam[-82],
-             'mr_service_td': d(self.vals[SM_SERVICE][-210])}
+             'mr_service_td': d(self.latest(SM_SERVICE)[-210]),
+             'tee_tcb_svn': bytes(self.origin[SM_PLATFORM][-125]),
+             'tee_tcb_svn2': bytes(self.vals[SM_PLATFORM][-125])}
         for i in range(4):
             e['rtmr%d' % i] = d(td[-206 - i])
         return {k: v.hex() for k, v in e.items()}
 
-# ---- the document ------------------------------------------------------------
+# ---- the document -----------------------------------------------------------
 
 
 def sign(key, tbs):
@@ -281,7 +438,7 @@ def sig_structure(prot, payload):
 
 
 def unprot_map(certs, label=32, kid=b'test-kid', ct='application/eat+cwt',
-               extra=None):
+               extra=None, pairs=()):
     m = {}
     if ct is not None:
         m[3] = ct
@@ -289,7 +446,7 @@ def unprot_map(certs, label=32, kid=b'test-kid', ct='application/eat+cwt',
         m[4] = kid
     m[label] = certs
     m.update(extra or {})
-    return cb(m)
+    return cb(with_pairs(m, pairs))
 
 
 def doc(payload, signer, certs, label=32, prot=PROT, signed_prot=None,
@@ -303,7 +460,7 @@ def doc(payload, signer, certs, label=32, prot=PROT, signed_prot=None,
         unprot = unprot_map(certs, label, **kw)
     return envelope(prot, unprot, payload, sig)
 
-# ---- vectors -----------------------------------------------------------------
+# ---- vectors ----------------------------------------------------------------
 
 
 class Gen:
@@ -314,11 +471,13 @@ class Gen:
         os.makedirs(os.path.join(out, 'roots'), exist_ok=True)
         os.makedirs(os.path.join(out, 'policies'), exist_ok=True)
         self.report = report
+        self.fwid = os.urandom(48)          # the standard leaf's FWID
+        self.tcb = std_tcb(self.fwid)
         self.root = mkcert('test root A')
         self.inter = mkcert('test intermediate A', self.root,
                             bc=(True, 0))
         self.leaf = mkcert('test leaf A', self.inter, bc=(False, None),
-                           usage='leaf')
+                           usage='leaf', tcb=self.tcb)
         self.root_pem = self.write_root('root', self.root)
 
     def write_root(self, name, *ents):
@@ -367,10 +526,31 @@ class Gen:
             kw.update((inter_kw or {}).get(i, {}))
             up = mkcert('test intermediate %s%d' % (tag, i), up, **kw)
             inters.append(up)
-        kw = dict(bc=(False, None), usage='leaf')
+        kw = dict(bc=(False, None), usage='leaf', tcb=self.tcb)
         kw.update(leaf_kw or {})
         leaf = mkcert('test leaf ' + tag, up, **kw)
         return root, inters, leaf
+
+    def chained(self, name, expect, why, args=None, n=1, root=None,
+                leaf_kw=None, inter_kw=None, claims=None, bag=None,
+                payload=None, label=32):
+        """A vector signed by the leaf of a fresh chain root -> n
+        intermediates -> leaf (x5bag [leaf, intermediates...] unless
+        bag(root, inters, leaf) says otherwise), its root pinned."""
+        r, ii, lf = self.chain(name, n, root=root, leaf_kw=leaf_kw,
+                               inter_kw=inter_kw)
+        rp = self.write_root('root_' + name, r)
+        certs = bag(r, ii, lf) if bag else [lf.der] + [x.der for x in ii]
+        if payload is None:
+            payload = (claims or self.claims()).encode()
+        self.add(name, doc(payload, lf, certs, label=label), expect, why,
+                 args, root=rp)
+        return r, ii, lf
+
+    def pol(self, name, text):
+        """policies/NAME.txt with text; returns ['--policy', path]."""
+        return ['--policy', self.write('policies/%s.txt' % name,
+                                       text.encode('utf-8'))]
 
     def generate(self):
         self.valid()
@@ -451,9 +631,15 @@ class Gen:
         self.add('valid_no_kid_ct', self.std(kid=None, ct=None), 0,
                  'no kid, no content type')
         c2 = self.claims()
+        c2.order = [SM_PLATFORM, SM_TD]
+        self.add('valid_platform_td_only', self.std(c2), 0,
+                 'only the platform and TD body submodules (SEAM and '
+                 'service TD optional, step 21)')
+        c2 = self.claims()
         c2.order = [SM_TD]
-        self.add('valid_td_only', self.std(c2), 0,
-                 'only the TD body submodule (others optional)')
+        self.add('td_only', self.std(c2), 2,
+                 'only the TD body submodule: the platform submodule is '
+                 'required (step 21)')
         c2 = self.claims()
         c2.extra_submods['1.2.3.4'] = {'0': 5, 'x': 'anything'}
         c2.extra_submods[OID % 9] = 'unknown OID, ignored'
@@ -475,9 +661,14 @@ class Gen:
         self.add('valid_digest_bare', self.std(c2), 0,
                  'mrtd as a bare bstr', ['--mrtd', c.expected()['mrtd']])
         c2 = self.claims()
+        del c2.top[1], c2.top[2]
+        self.add('valid_no_iss_sub', self.std(c2), 0,
+                 'iss and sub are optional (step 20; iss not in policy)')
+        c2 = self.claims()
         c2.top = {}
-        self.add('valid_no_iss_sub_profile', self.std(c2), 0,
-                 'iss, sub, eat_profile are optional')
+        self.add('no_iss_sub_profile', self.std(c2), 5,
+                 'no iss, sub, eat_profile: well-formed (step 20), but a '
+                 'quote without eat_profile fails step 25')
         c2 = self.claims()
         c2.top[-77] = [1, 2, 3]
         c2.top['x'] = b'y'
@@ -606,7 +797,7 @@ class Gen:
                      'policy file, %s differs' % name, ['--policy', rel],
                      file=q)
         c2 = self.claims()
-        c2.order = [SM_TD, SM_SEAM]
+        c2.order = [SM_PLATFORM, SM_TD, SM_SEAM]
         self.add('policy_missing_claim', self.std(c2), 5,
                  'mr_service_td expected, no service TD submodule',
                  ['--policy', self.write('policies/servtd.txt', (
@@ -636,10 +827,12 @@ class Gen:
                   e['report_data'][2:]], file=q)
         self.add('usage_rtmr4', None, 1, 'rtmr4 is no name',
                  ['--rtmr', '4=' + e['rtmr0']], file=q)
-        self.add('usage_twice_cli', None, 1, '--mrtd given twice',
+        self.add('policy_mrtd_twice_cli', None, 0,
+                 '--mrtd given twice: a set of two equal values (step 30, '
+                 '"Writing policy")',
                  ['--mrtd', e['mrtd'], '--mrtd', e['mrtd']], file=q)
-        self.add('usage_twice_policy', None, 1,
-                 '--mrtd and mrtd in the policy file',
+        self.add('policy_mrtd_cli_and_file', None, 0,
+                 '--mrtd and mrtd in the policy file: one set',
                  ['--mrtd', e['mrtd'], '--policy', 'policies/all.txt'],
                  file=q)
         self.add('usage_policy_unknown', None, 1, 'unknown policy name',
@@ -792,10 +985,17 @@ class Gen:
             self.add(name, doc(p, lf, [lf.der, _resign(ii[0], r, fix)]), 3,
                      why + ' (rule 7: certificates are DER)', root=rp)
         rk = mkcert('test root leaf_is_root',
-                    usage=ku(digsig=True, certsign=True))
+                    usage=ku(digsig=True, certsign=True), tcb=self.tcb)
+        rkp = self.write_root('root_leaf_is_root', rk)
         self.add('leaf_is_root', doc(p, rk, [rk.der]), 0,
-                 'the pinned root signs the quote itself (digitalSignature)',
-                 root=self.write_root('root_leaf_is_root', rk))
+                 'the pinned root signs the quote itself (digitalSignature); '
+                 'no certificate below the root, so no TCB info (step 27): '
+                 'require_tcb_info = no',
+                 self.pol('no_tcb', 'require_tcb_info = no\n'), root=rkp)
+        self.add('leaf_is_root_tcb', None, 5,
+                 'the pinned root signs the quote and has Intel\'s '
+                 'TcbInfo, but the root is not counted (step 27)',
+                 root=rkp, file='leaf_is_root.cbor')
         rk = mkcert('test root leaf_is_root_no_digsig')
         self.add('leaf_is_root_no_digsig', doc(p, rk, [rk.der]), 3,
                  'the pinned root signs the quote, keyUsage lacks '
@@ -1024,9 +1224,9 @@ class Gen:
            'no TD body submodule')
         cm('td_submod_not_map', lambda c: c.sm_override.update({4: [1]}),
            'TD submodule an array')
-        cm('td_no_current', lambda c: c.sm_override.update(
+        cm('valid_td_no_current', lambda c: c.sm_override.update(
             {4: {'0': CBORTag(571, ce('tdx-td', c.vals[4]))}}),
-           'TD submodule without "1"')
+           'TD submodule without "1": optional (step 21)', expect=0)
         cm('td_no_origin', lambda c: c.sm_override.update(
             {4: {'1': CBORTag(571, ce('tdx-td', c.vals[4]))}}),
            'TD submodule without "0"')
@@ -1079,16 +1279,23 @@ class Gen:
         cm('attributes_digest', lambda c: c.vals[4].update(
             {-82: [7, b'a' * 8]}), 'td attributes a digest array')
         cm('xfam_int', lambda c: c.vals[4].update({-201: 3}), 'xfam an int')
-        cm('tcb_svn_256', lambda c: c.vals[8][-125].__setitem__(3, 256),
-           'SEAM tee_tcb_svn element 256')
-        cm('tcb_svn_negative', lambda c: c.vals[8][-125].__setitem__(0, -1),
-           'SEAM tee_tcb_svn element -1')
-        cm('tcb_svn_bstr', lambda c: c.vals[8].update({-125: b'\x01' * 16}),
-           'tee_tcb_svn a bstr')
-        cm('tcb_svn_text_elem', lambda c: c.vals[8][-125].__setitem__(
-            1, 'x'), 'tee_tcb_svn element a tstr')
-        cm('cpusvn_256', lambda c: c.vals[1][-125].__setitem__(15, 256),
-           'platform cpusvn element 256')
+        P = SM_PLATFORM
+        cm('tcb_svn_256', lambda c: c.origin[P][-125].__setitem__(3, 256),
+           'tee_tcb_svn (platform "0" -125) element 256 (step 22)')
+        cm('tcb_svn_negative', lambda c: c.origin[P][-125].__setitem__(
+            0, -1), 'tee_tcb_svn element -1 (step 22)')
+        cm('tcb_svn_bstr', lambda c: c.origin[P].update(
+            {-125: b'\x01' * 16}), 'tee_tcb_svn a 16-byte bstr: one byte '
+           'per component (step 22)', expect=0)
+        cm('tcb_svn_text_elem', lambda c: c.origin[P][-125].__setitem__(
+            1, 'x'), 'tee_tcb_svn element a tstr (step 22)')
+        cm('tcb_svn_int', lambda c: c.origin[P].update({-125: 5}),
+           'tee_tcb_svn an int (step 22)')
+        cm('tcb_svn2_256', lambda c: c.vals[P][-125].__setitem__(15, 256),
+           'tee_tcb_svn2 (platform "1" -125) element 256 (step 22)')
+        cm('seam_svn_256', lambda c: c.vals[SM_SEAM].update(
+            {-125: [256] + [0] * 15}),
+           'SEAM -125 (a known key in any submodule) element 256 (step 22)')
         cm('servtd_int', lambda c: c.vals[7].update({-210: 1}),
            'mr_service_td an int')
         cm('seam_ce_untagged', lambda c: c.ce_override.update(
@@ -1100,10 +1307,14 @@ class Gen:
         cm('sub_bstr', lambda c: c.top.update({2: b'x'}), 'sub a bstr')
         cm('profile_text', lambda c: c.top.update({265: '1.2.3'}),
            'eat_profile a tstr')
-        cm('tcb_svn_255', lambda c: c.vals[8][-125].__setitem__(3, 255),
+        cm('tcb_svn_255', lambda c: c.origin[P][-125].__setitem__(3, 255),
            'tee_tcb_svn element 255 is fine', expect=0)
-        cm('tcb_svn_empty', lambda c: c.vals[8].update({-125: []}),
-           'tee_tcb_svn [] is an array of uints', expect=0)
+        cm('seam_svn_empty', lambda c: c.vals[SM_SEAM].update({-125: []}),
+           'SEAM -125 [] is an array of uints; the 16-component rule is '
+           'the platform\'s (steps 22-23)', expect=0)
+        cm('tcb_svn_empty', lambda c: c.origin[P].update({-125: []}),
+           'tee_tcb_svn [] : platform "0" -125 needs 16 components '
+           '(step 23)')
         cm('digest_alg_negative', lambda c: c.vals[4].update(
             {-206: [-44, b'x' * 48]}), 'digest alg a negative int',
            expect=0)
@@ -1212,7 +1423,8 @@ def one(args):
     report = open(args.report, 'rb').read() if args.report else new_report()
     root = mkcert('test root one')
     inter = mkcert('test intermediate one', root, bc=(True, 0))
-    leaf = mkcert('test leaf one', inter, bc=(False, None), usage='leaf')
+    leaf = mkcert('test leaf one', inter, bc=(False, None), usage='leaf',
+                  tcb=std_tcb(os.urandom(48)))
     p = Claims(report).encode()
     bag = [leaf.der, inter.der] + ([] if args.no_root else [root.der])
     open(args.one, 'wb').write(doc(p, leaf, bag))
@@ -1227,10 +1439,21 @@ def fuzz_seeds(args):
     nb = datetime.datetime(2025, 1, 1)
     na = datetime.datetime(2125, 1, 1)
     root = mkcert('tdx-ext fuzz root (TEST ONLY)', nb=nb, na=na)
+    # every TCG DICE extension and DiceTcbInfo field, for the parsers
+    d = hashlib.sha384(b'tdx-ext fuzz layer').digest()
+    layer0 = tcb_info(vendor=INTEL, model='fuzz layer 0', version='1.0',
+                      svn=1, layer=0, index=0, fwids=[d, d[:32]],
+                      flags=b'\x04\xf0', vendor_info=b'vi', type_=b'ty',
+                      flags_mask=b'\x00')
     inter = mkcert('tdx-ext fuzz intermediate', root, bc=(True, 0),
-                   nb=nb, na=na)
+                   nb=nb, na=na, exts=[
+                       (dice_ext(OID_MULTI_TCB_INFO,
+                                 multi_tcb([layer0, tcb_info()])), False),
+                       (dice_ext(OID_UEID, ueid(b'\x01' * 17)), True)])
     leaf = mkcert('tdx-ext fuzz leaf', inter, bc=(False, None),
-                  usage='leaf', nb=nb, na=na)
+                  usage='leaf', nb=nb, na=na,
+                  tcb=std_tcb(hashlib.sha384(b'tdx-ext fuzz leaf').digest()),
+                  eku=[EKU_ATTEST_LOC])
     rep = bytes(range(256)) * 4
     c = Claims(rep)
     p = c.encode()
@@ -1241,7 +1464,10 @@ def fuzz_seeds(args):
         'valid_bag': doc(p, leaf, [L, I]),
         'valid_bag_root': doc(p, leaf, [R, I, L]),
         'valid_chain': doc(p, leaf, [L, I], label=33),
-        'valid_td_only': None,
+        'valid_go_shape': None,
+        'td_only': None,
+        'dup_keys': doc(c.encode(pairs=[(Raw(b'\x18\x01'), 'x')]), leaf,
+                        [L, I]),
         'bad_sig': doc(p, leaf, [L, I], sig=bytes(96)),
         'bad_claims': doc(c.encode(drop=[-212]), leaf, [L, I]),
         'unknown_keys': None,
@@ -1256,7 +1482,10 @@ def fuzz_seeds(args):
                           unprot_map([L]) + head(2, 1 << 40, 8) + p)
     c2 = Claims(rep)
     c2.order = [SM_TD]
-    seeds['valid_td_only'] = doc(c2.encode(), leaf, [L, I])
+    seeds['td_only'] = doc(c2.encode(), leaf, [L, I])
+    c2 = Claims(rep)
+    c2.no_current = {SM_SEAM, SM_TD, SM_SERVICE}
+    seeds['valid_go_shape'] = doc(c2.encode(), leaf, [L, I])
     c3 = Claims(rep)
     c3.vals[SM_TD][-999] = 'x'
     c3.extra_submods['1.2.3'] = 1
