@@ -560,6 +560,8 @@ class Gen:
         self.signature()
         self.envelope()
         self.claims_vectors()
+        self.extensions()
+        self.dice_bounds()
         self.order()
         with open(os.path.join(self.out, 'manifest.json'), 'w') as f:
             json.dump(self.man, f, indent=1)
@@ -1363,6 +1365,236 @@ class Gen:
                  'argument errors before the quote',
                  ['--mrtd', 'x'], file='truncated_9.cbor')
 
+    # -- 3/0: step 16, critical extensions --
+    def extensions(self):
+        unk = '1.3.6.1.4.1.55555.1.1'
+
+        def unknown(crit):
+            return [(x509.UnrecognizedExtension(x509.ObjectIdentifier(unk),
+                                                b'\x05\x00'), crit)]
+        why = ('an unknown extension (%s) marked critical on the %%s: '
+               'untrusted (step 16, RFC 5280 4.2)' % unk)
+        self.chained('crit_unknown_intermediate', 3, why % 'intermediate',
+                     inter_kw={0: dict(exts=unknown(True))})
+        self.chained('crit_unknown_leaf', 3, why % 'leaf',
+                     leaf_kw=dict(exts=unknown(True)))
+        self.chained('crit_unknown_root', 3, why % 'root',
+                     root=mkcert('test root crit_unknown_root',
+                                 exts=unknown(True)))
+        self.chained('crit_unknown_second_intermediate', 3,
+                     why % 'upper of two intermediates', n=2,
+                     inter_kw={0: dict(exts=unknown(True))})
+        self.chained('noncrit_unknown', 0,
+                     'the same unknown extension, not critical, on leaf, '
+                     'intermediate and root: ignored (step 16)',
+                     root=mkcert('test root noncrit_unknown',
+                                 exts=unknown(False)),
+                     inter_kw={0: dict(exts=unknown(False))},
+                     leaf_kw=dict(exts=unknown(False)))
+        pol = x509.CertificatePolicies([x509.PolicyInformation(
+            x509.ObjectIdentifier('2.5.29.32.0'), None)])
+        self.chained('crit_cert_policies', 3,
+                     'certificatePolicies critical on the intermediate: not '
+                     'processed, so refused (step 16)',
+                     inter_kw={0: dict(exts=[(pol, True)])})
+        self.chained('noncrit_cert_policies', 0,
+                     'certificatePolicies not critical: ignored (step 16)',
+                     inter_kw={0: dict(exts=[(pol, False)])})
+        nc = x509.NameConstraints(
+            permitted_subtrees=[x509.DNSName('example.com')],
+            excluded_subtrees=None)
+        self.chained('crit_name_constraints', 3,
+                     'nameConstraints critical on the intermediate (step 16)',
+                     inter_kw={0: dict(exts=[(nc, True)])})
+        san = x509.SubjectAlternativeName([x509.DNSName('td.example')])
+        self.chained('crit_san_leaf', 3,
+                     'subjectAltName critical on the leaf (step 16)',
+                     leaf_kw=dict(exts=[(san, True)]))
+        self.chained('dice_tcbinfo_critical', 0,
+                     'critical DiceTcbInfo on the leaf and the intermediate: '
+                     'processed and parsed (steps 16-17)',
+                     inter_kw={0: dict(tcb=tcb_info(
+                         vendor=INTEL, model='layer 0', layer=0, svn=1))})
+        self.chained('dice_tcbinfo_noncritical', 0,
+                     'the leaf\'s DiceTcbInfo not critical: parsed and used '
+                     'all the same (steps 16, 17, 27)',
+                     leaf_kw=dict(tcb_crit=False))
+        self.chained('dice_multi_ueid_critical', 0,
+                     'critical MultiTcbInfo and UEID on the intermediate '
+                     '(steps 16-17)',
+                     inter_kw={0: dict(exts=[
+                         (dice_ext(OID_MULTI_TCB_INFO, multi_tcb(
+                             [tcb_info(), tcb_info(vendor='Other')])), True),
+                         (dice_ext(OID_UEID, ueid(os.urandom(16))), True)])})
+        self.chained('dice_on_root', 0,
+                     'DiceTcbInfo, MultiTcbInfo and UEID on the root too',
+                     root=mkcert('test root dice_on_root', tcb=tcb_info(),
+                                 exts=[(dice_ext(OID_MULTI_TCB_INFO,
+                                                 multi_tcb([tcb_info()])),
+                                        False),
+                         (dice_ext(OID_UEID, ueid(b'u')), True)]))
+        self.chained('dup_extension', 3,
+                     'the leaf\'s DiceTcbInfo twice (step 16: no extension '
+                     'appears twice)',
+                     bag=lambda r, ii, lf: [
+                         _resign(lf, ii[0], _dup_last_ext), ii[0].der])
+
+    # -- 3/0: step 17, the TCG DICE extensions' grammar and bounds --
+    def dice_bounds(self):
+        def v(name, expect, value, why, oid=OID_TCB_INFO, crit=True,
+              where='intermediate'):
+            e = [(dice_ext(oid, value), crit)]
+            why = '%s on the %s (step 17)' % (why, where)
+            if where == 'intermediate':
+                self.chained(name, expect, why, inter_kw={0: dict(exts=e)})
+            elif where == 'root':
+                self.chained(name, expect, why, root=mkcert(
+                    'test root ' + name, exts=e))
+            else:
+                self.chained(name, expect, why, leaf_kw=dict(tcb=value))
+
+        def f(**kw):
+            return tcb_info(**kw)
+
+        def raw(fields):
+            return tcb_info(fields=fields)
+        v('dice_empty', 0, der_seq(b''), 'DiceTcbInfo with no field')
+        v('dice_all_fields', 0, f(
+            vendor='V', model='M', version='1', svn=0, layer=0, index=0,
+            fwids=[b'\x01'], flags=b'\x00', vendor_info=b'',
+            type_=b'', flags_mask=b'\x00'), 'every field, each at its lower '
+          'bound')
+        for fld in ('vendor', 'model', 'version'):
+            v('dice_%s_255' % fld, 0, f(**{fld: 'v' * 255}),
+              '%s of 255 bytes' % fld)
+            v('dice_%s_256' % fld, 3, f(**{fld: 'v' * 256}),
+              '%s of 256 bytes' % fld)
+        v('dice_vendor_empty', 3, f(vendor=''), 'vendor of 0 bytes')
+        v('dice_vendor_utf8', 0, f(vendor='\u00e9' * 127),
+          'vendor of 127 two-byte UTF-8 characters (254 bytes)')
+        v('dice_vendor_nul', 3, f(vendor='Intel\x00Corporation'),
+          'vendor with a NUL')
+        v('dice_vendor_bad_utf8', 3, f(vendor=b'Intel \xc3\x28'),
+          'vendor not UTF-8')
+        v('dice_vendor_overlong', 3, f(vendor=b'\xc0\xaf'),
+          'vendor with an overlong UTF-8 sequence')
+        v('dice_vendor_surrogate', 3, f(vendor=b'\xed\xa0\x80'),
+          'vendor with a UTF-8 encoded surrogate')
+        v('dice_fwids_1', 0, f(fwids=[b'\x01']), '1 FWID')
+        v('dice_fwids_16', 0, f(fwids=[os.urandom(48)] * 16), '16 FWIDs')
+        v('dice_fwids_17', 3, f(fwids=[os.urandom(48)] * 17), '17 FWIDs')
+        v('dice_fwids_0', 3, f(fwids=[]), 'fwids an empty SEQUENCE')
+        v('dice_digest_64', 0, f(fwids=[os.urandom(64)]),
+          'FWID digest of 64 bytes')
+        v('dice_digest_65', 3, f(fwids=[os.urandom(65)]),
+          'FWID digest of 65 bytes')
+        v('dice_digest_0', 3, f(fwids=[b'']), 'FWID digest of 0 bytes')
+        alg32 = b'\x2a' + b'\x01' * 31
+        alg33 = alg32 + b'\x01'
+        fw = lambda alg: (b'raw', der_seq(tlv(0x06, alg) +
+                                         tlv(0x04, os.urandom(48))))
+        v('dice_hash_alg_32', 0, f(fwids=[fw(alg32)]),
+          'FWID hashAlg OID of 32 content bytes')
+        v('dice_hash_alg_33', 3, f(fwids=[fw(alg33)]),
+          'FWID hashAlg OID of 33 content bytes')
+        v('dice_hash_alg_bad', 3, f(fwids=[fw(b'\x2a\x86')]),
+          'FWID hashAlg OID whose last byte has its top bit set')
+        v('dice_hash_alg_nonminimal', 3, f(fwids=[fw(b'\x2a\x80\x01')]),
+          'FWID hashAlg OID with an arc not in minimal base-128')
+        v('dice_fwid_3_items', 3, f(fwids=[(b'raw', der_seq(
+            tlv(0x06, oid_content(OID_SHA384)) + tlv(0x04, b'x') +
+            tlv(0x04, b'y')))]), 'FWID with a third element')
+        v('dice_fwid_swapped', 3, f(fwids=[(b'raw', der_seq(
+            tlv(0x04, b'x') + tlv(0x06, oid_content(OID_SHA384))))]),
+          'FWID {OCTET STRING, OID}')
+        for fld, tag in (('svn', 0x83), ('layer', 0x84), ('index', 0x85)):
+            v('dice_%s_max' % fld, 0, f(**{fld: (1 << 63) - 1}),
+              '%s 2^63-1' % fld)
+            v('dice_%s_2_63' % fld, 3, f(**{fld: 1 << 63}),
+              '%s 2^63' % fld)
+        v('dice_svn_0', 0, f(svn=0), 'svn 0')
+        v('dice_svn_negative', 3, raw([(0x80, b'V'), (0x83, b'\xff')]),
+          'svn -1')
+        v('dice_svn_nonminimal', 3, raw([(0x83, b'\x00\x05')]),
+          'svn 5 as 00 05 (not DER)')
+        v('dice_svn_empty', 3, raw([(0x83, b'')]), 'svn with no content')
+        v('dice_wrong_order', 3, raw([(0x81, b'M'), (0x80, b'V')]),
+          'model [1] before vendor [0]')
+        v('dice_duplicate_field', 3, raw([(0x80, b'V'), (0x80, b'V')]),
+          'vendor twice')
+        v('dice_unknown_field', 3, raw([(0x80, b'V'), (0x8b, b'x')]),
+          'an unknown field [11]')
+        v('dice_universal_field', 3, raw([(0x80, b'V'), (0x0c, b'x')]),
+          'a UTF8String field without a context tag')
+        v('dice_fwids_primitive', 3, raw([(0x86, fwid(b'x'))]),
+          'fwids with a primitive [6] tag')
+        v('dice_vendor_constructed', 3, raw([(0xa0, tlv(0x0c, b'V'))]),
+          'vendor with a constructed [0] tag')
+        good = f(vendor=INTEL)
+        v('dice_trailing_bytes', 3, good + b'\x00',
+          'DiceTcbInfo followed by a byte')
+        v('dice_trailing_item', 3, good + good,
+          'two DiceTcbInfo in one extension')
+        v('dice_set', 3, b'\x31' + good[1:], 'a SET, not a SEQUENCE')
+        v('dice_long_length', 3, b'\x30\x81' + good[1:],
+          'SEQUENCE length in long form (not DER)')
+        v('dice_indefinite', 3, b'\x30\x80' + good[2:] + b'\x00\x00',
+          'SEQUENCE of indefinite length')
+        v('dice_truncated', 3, good[:-1], 'DiceTcbInfo truncated')
+        v('dice_empty_value', 3, b'', 'an empty extension value')
+        for fld in ('flags', 'flags_mask'):
+            v('dice_%s_32' % fld, 0, f(**{fld: b'\x00' + b'\xff' * 4}),
+              '%s of 32 bits' % fld)
+            v('dice_%s_33' % fld, 3, f(**{fld: b'\x07' + b'\xff' * 4 +
+                                          b'\x80'}),
+              '%s of 33 bits' % fld)
+        v('dice_flags_0', 0, f(flags=b'\x00'), 'flags of 0 bits')
+        v('dice_flags_padding', 3, f(flags=b'\x01\xff'),
+          'flags with a padding bit set')
+        v('dice_flags_unused_8', 3, f(flags=b'\x08\x00'),
+          'flags with 8 unused bits')
+        v('dice_flags_empty_unused', 3, f(flags=b'\x01'),
+          'flags of no byte with 1 unused bit')
+        v('dice_flags_no_content', 3, f(flags=b''),
+          'flags without the unused-bits byte')
+        for fld in ('vendor_info', 'type_'):
+            n = fld.rstrip('_')
+            v('dice_%s_1024' % n, 0, f(**{fld: os.urandom(1024)}),
+              '%s of 1024 bytes' % n)
+            v('dice_%s_1025' % n, 3, f(**{fld: os.urandom(1025)}),
+              '%s of 1025 bytes' % n)
+        v('dice_bad_noncritical', 3, f(vendor='v' * 256),
+          'a DiceTcbInfo out of bounds, not critical', crit=False)
+        v('dice_bad_on_root', 3, f(vendor='v' * 256),
+          'a DiceTcbInfo out of bounds', where='root')
+        v('dice_bad_on_leaf', 3, f(vendor=INTEL, svn=1 << 63),
+          'the leaf\'s DiceTcbInfo out of bounds', where='leaf')
+        one = f(vendor=INTEL)
+        M = OID_MULTI_TCB_INFO
+        v('multi_0', 3, multi_tcb([]), 'MultiTcbInfo of 0 entries', oid=M)
+        v('multi_1', 0, multi_tcb([one]), 'MultiTcbInfo of 1 entry', oid=M)
+        v('multi_16', 0, multi_tcb([one] * 16), 'MultiTcbInfo of 16 entries',
+          oid=M)
+        v('multi_17', 3, multi_tcb([one] * 17), 'MultiTcbInfo of 17 entries',
+          oid=M)
+        v('multi_entry_bad', 3, multi_tcb([one, f(vendor='')]),
+          'MultiTcbInfo whose second entry has an empty vendor', oid=M)
+        v('multi_entry_not_seq', 3, multi_tcb([one, tlv(0x04, b'x')]),
+          'MultiTcbInfo with an OCTET STRING entry', oid=M)
+        v('multi_trailing', 3, multi_tcb([one]) + b'\x00',
+          'MultiTcbInfo followed by a byte', oid=M)
+        U = OID_UEID
+        v('ueid_0', 3, ueid(b''), 'UEID of 0 bytes', oid=U)
+        v('ueid_1', 0, ueid(b'\x01'), 'UEID of 1 byte', oid=U)
+        v('ueid_64', 0, ueid(os.urandom(64)), 'UEID of 64 bytes', oid=U)
+        v('ueid_65', 3, ueid(os.urandom(65)), 'UEID of 65 bytes', oid=U)
+        v('ueid_two_items', 3, der_seq(tlv(0x04, b'a') + tlv(0x04, b'b')),
+          'UEID SEQUENCE of two OCTET STRINGs', oid=U)
+        v('ueid_not_octets', 3, der_seq(tlv(0x0c, b'a')),
+          'UEID holding a UTF8String', oid=U)
+        v('ueid_trailing', 3, ueid(b'a') + b'\x00',
+          'UEID followed by a byte', oid=U)
+
 
 class _Iss:
     """An issuer known only by key and name."""
@@ -1404,6 +1636,15 @@ def _ber_bc_ca(tbs, kids):
     b = bytearray(tbs)
     b[i + 2] = 0x01
     return bytes(b)
+
+
+def _dup_last_ext(tbs, kids):
+    """The certificate's last extension twice."""
+    kids = list(kids)
+    assert kids[-1][0] == 0xa3
+    exts = der_children(der_children(kids[-1])[0])
+    kids[-1] = tlv(0xa3, der_seq(b''.join(exts + [exts[-1]])))
+    return der_seq(b''.join(kids))
 
 
 def _ber_long_length(tbs, kids):
