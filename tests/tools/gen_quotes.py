@@ -562,6 +562,8 @@ class Gen:
         self.claims_vectors()
         self.extensions()
         self.dice_bounds()
+        self.eku()
+        self.duplicates()
         self.order()
         with open(os.path.join(self.out, 'manifest.json'), 'w') as f:
             json.dump(self.man, f, indent=1)
@@ -1432,7 +1434,8 @@ class Gen:
                                  exts=[(dice_ext(OID_MULTI_TCB_INFO,
                                                  multi_tcb([tcb_info()])),
                                         False),
-                         (dice_ext(OID_UEID, ueid(b'u')), True)]))
+                                       (dice_ext(OID_UEID, ueid(b'u')),
+                                        True)]))
         self.chained('dup_extension', 3,
                      'the leaf\'s DiceTcbInfo twice (step 16: no extension '
                      'appears twice)',
@@ -1594,6 +1597,199 @@ class Gen:
           'UEID holding a UTF8String', oid=U)
         v('ueid_trailing', 3, ueid(b'a') + b'\x00',
           'UEID followed by a byte', oid=U)
+
+    # -- 3/0: step 19, the leaf's extendedKeyUsage --
+    def eku(self):
+        for name, purposes, expect, why in (
+                ('eku_server_auth', [EKU_SERVER_AUTH], 3,
+                 'TLS server authentication only: not a quoting key'),
+                ('eku_identity_init', [EKU_IDENTITY_INIT], 3,
+                 'tcg-dice-kp-identityInit only: a DICE purpose, but not '
+                 'attestation'),
+                ('eku_any', [EKU_ANY], 0, 'anyExtendedKeyUsage'),
+                ('eku_attest_init', [EKU_ATTEST_INIT], 0,
+                 'tcg-dice-kp-attestInit'),
+                ('eku_attest_loc', [EKU_ATTEST_LOC], 0,
+                 'tcg-dice-kp-attestLoc'),
+                ('eku_server_auth_attest_loc',
+                 [EKU_SERVER_AUTH, EKU_ATTEST_LOC], 0,
+                 'serverAuth and tcg-dice-kp-attestLoc')):
+            self.chained(name, expect, 'leaf extendedKeyUsage: %s (step 19)'
+                         % why, leaf_kw=dict(eku=purposes))
+        self.chained('eku_attest_loc_critical', 0,
+                     'leaf extendedKeyUsage tcg-dice-kp-attestLoc, critical '
+                     '(steps 16, 19)',
+                     leaf_kw=dict(eku=[EKU_ATTEST_LOC], eku_crit=True))
+        self.chained('eku_issuer_server_auth', 0,
+                     'intermediate extendedKeyUsage serverAuth only: the EKU '
+                     'of issuers is not checked (step 19)',
+                     inter_kw={0: dict(eku=[EKU_SERVER_AUTH])})
+        self.chained('eku_issuer_server_auth_leaf_too', 3,
+                     'intermediate and leaf extendedKeyUsage serverAuth '
+                     'only: the leaf\'s decides (step 19)',
+                     inter_kw={0: dict(eku=[EKU_SERVER_AUTH])},
+                     leaf_kw=dict(eku=[EKU_SERVER_AUTH]))
+
+    # -- 2/0: step 3, duplicate map keys --
+    def duplicates(self):
+        c = self.claims()
+        p = c.encode()
+        L, I = self.leaf.der, self.inter.der
+        sig = sign(self.leaf.key, sig_structure(PROT, p))
+
+        def env(name, unprot, why, expect=2):
+            self.add(name, envelope(PROT, unprot, p, sig), expect,
+                     why + ' (step 3)')
+        env('dup_unprotected_kid', unprot_map([L, I], pairs=[(4, b'k2')]),
+            'unprotected map with kid (4) twice')
+        env('dup_unprotected_x5bag', unprot_map([L, I], pairs=[(32, [L, I])]),
+            'unprotected map with x5bag (32) twice, the same value')
+        env('dup_unprotected_nonshortest',
+            unprot_map([L, I], pairs=[(Raw(b'\x19\x00\x04'), b'k2')]),
+            'unprotected map with 4 as 0x04 and as 0x19 0x00 0x04')
+        env('dup_unprotected_nested',
+            unprot_map([L, I], extra={99: [RawMap([(1, 1), (1, 2)])]}),
+            'an unknown unprotected value [ {1: 1, 1: 2} ]')
+        env('dup_unprotected_text',
+            unprot_map([L, I], extra={'note': 1},
+                       pairs=[(Raw(b'\x78\x04note'), 2)]),
+            'unprotected map with "note" twice, one head non-shortest')
+        for name, prot, why in (
+                ('dup_protected', bytes.fromhex('a2013822013822'),
+                 '{1: -35, 1: -35}'),
+                ('dup_protected_nonshortest', bytes.fromhex('a20138221801'
+                                                            '390022'),
+                 '{1: -35, 0x18 0x01: 0x39 0x00 0x22}')):
+            self.add(name, doc(p, self.leaf, [L, I], prot=prot), 2,
+                     'protected header ' + why + ', signed as sent (steps '
+                     '3, 5)')
+
+        def pay(name, why, expect=2, pairs=(), mutate=None):
+            c = self.claims()
+            if mutate:
+                mutate(c)
+            self.add(name, self.std_raw_payload(c.encode(pairs=pairs)),
+                     expect, why + ' (step 3, on the payload: step 20)')
+        pay('dup_payload_iss', 'payload with iss (1) twice',
+            pairs=[(1, 'another issuer')])
+        pay('dup_payload_nonshortest',
+            'payload with key 1 as 0x01 and as 0x18 0x01',
+            pairs=[(Raw(b'\x18\x01'), 'another issuer')])
+        pay('dup_payload_report_data',
+            'payload with -212 as 0x38 0xd3 and as 0x39 0x00 0xd3',
+            pairs=[(Raw(b'\x39\x00\xd3'), bytes(64))])
+        pay('dup_payload_nested', 'payload -77: [{"a": 1, "a": 2}]',
+            pairs=[(-77, [RawMap([('a', 1), ('a', 2)])])])
+        pay('dup_submods', 'submods with the platform OID twice',
+            mutate=lambda c: c.submods_pairs.append((OID % SM_PLATFORM, {
+                '0': CBORTag(571, ce(MODEL[1], c.origin[1])),
+                '1': CBORTag(571, ce(MODEL[1], c.vals[1]))})))
+        pay('dup_submods_unknown_oid',
+            'submods with an unknown OID twice (ignored, but a map all '
+            'the same)',
+            mutate=lambda c: c.submods_pairs.extend(
+                [('1.2.3.4', 1), ('1.2.3.4', 2)]))
+
+        def td(c, origin, current, extra=()):
+            c.sm_override[SM_TD] = RawMap(
+                [('0', CBORTag(571, ce(MODEL[4], origin)))] + list(extra) +
+                [('1', CBORTag(571, ce(MODEL[4], current)))])
+        pay('dup_submodule_origin', 'TD submodule map with "0" twice',
+            mutate=lambda c: td(c, c.origin[4], c.vals[4], [
+                ('0', CBORTag(571, ce(MODEL[4], c.origin[4])))]))
+        pay('dup_submodule_unknown_key',
+            'TD submodule map with an ignored key "x" twice',
+            mutate=lambda c: td(c, c.origin[4], c.vals[4], [
+                ('x', 1), ('x', 1)]))
+        pay('dup_ce_values',
+            'TD current concise evidence: values map with -83 twice',
+            mutate=lambda c: c.ce_override.update({(4, '1'): CBORTag(
+                571, ce(MODEL[4], with_pairs(c.vals[4], [
+                    (-83, c.vals[4][-83])])))}))
+        pay('dup_ce_values_nonshortest',
+            'TD origin values map with -83 as 0x38 0x52 and 0x39 0x00 0x52',
+            mutate=lambda c: c.ce_override.update({(4, '0'): CBORTag(
+                571, ce(MODEL[4], with_pairs(c.origin[4], [
+                    (Raw(b'\x39\x00\x52'), c.origin[4][-83])])))}))
+        pay('dup_ce_platform_svn',
+            'platform current values map with -125 twice',
+            mutate=lambda c: c.ce_override.update({(1, '1'): CBORTag(
+                571, ce(MODEL[1], with_pairs(c.vals[1], [
+                    (-125, c.vals[1][-125])])))}))
+        pay('dup_ce_env', 'SEAM concise evidence: environment map with 1 '
+            'twice',
+            mutate=lambda c: c.ce_override.update({(8, '1'): CBORTag(
+                571, cb({0: {0: [[{0: RawMap([(1, 'Intel Corporation'),
+                                              (1, 'x')])},
+                                  [{1: c.vals[8]}]]]}}))}))
+        pay('dup_ce_unknown_value', 'service TD values -999: {5: 0, 5: 1}',
+            mutate=lambda c: c.vals[7].update(
+                {-999: RawMap([(5, 0), (5, 1)])}))
+        pay('dup_ce_second_triple',
+            'TD concise evidence: a second triple (not read for values) '
+            'with a duplicate key',
+            mutate=lambda c: c.ce_override.update({(4, '1'): CBORTag(
+                571, cb({0: {0: [[{}, [{1: c.vals[4]}]],
+                                 [RawMap([(0, 1), (0, 1)]), []]]}}))}))
+        pay('dup_in_unread_bstr',
+            'an unknown submodule OID whose "0" is 571(bstr) holding a map '
+            'with a key twice: the bstr is not read, so not checked',
+            expect=0, mutate=lambda c: c.extra_submods.update(
+                {'1.2.3.4': {'0': CBORTag(571, cb(RawMap([(1, 1),
+                                                          (1, 2)])))}}))
+
+        # equality of keys (step 3), in an unknown payload claim -78
+        def keys(name, ks, expect, why):
+            pay(name, why, expect,
+                pairs=[(-78, RawMap([(k, i) for i, k in enumerate(ks)]))])
+        f16 = lambda h: Raw(b'\xf9' + bytes.fromhex(h))
+        f32 = lambda h: Raw(b'\xfa' + bytes.fromhex(h))
+        f64 = lambda h: Raw(b'\xfb' + bytes.fromhex(h))
+        keys('dup_float_half_double', [f16('3c00'), f64('3ff0000000000000')],
+             2, 'keys 1.0 as half and as double')
+        keys('dup_float_single_double', [f32('3fc00000'),
+                                         f64('3ff8000000000000')],
+             2, 'keys 1.5 as single and as double')
+        keys('dup_float_half_single', [f16('7c00'), f32('7f800000')], 2,
+             'keys +Infinity as half and as single')
+        keys('dup_float_subnormal', [f16('0001'), f64('3e70000000000000')],
+             2, 'keys 2^-24 as a half subnormal and as double')
+        keys('dup_float_zero_widths', [f16('0000'), f64('0000000000000000')],
+             2, 'keys 0.0 as half and as double')
+        keys('keys_zero_negzero', [f16('0000'), f16('8000')], 0,
+             'keys 0.0 and -0.0: different values bit for bit')
+        keys('keys_zero_negzero_widths', [f64('0000000000000000'),
+                                          f32('80000000')], 0,
+             'keys 0.0 (double) and -0.0 (single)')
+        keys('dup_int_widths', [1, Raw(b'\x1b' + (1).to_bytes(8, 'big'))],
+             2, 'keys 1 as 0x01 and in eight bytes')
+        keys('dup_negative_widths', [-1, Raw(b'\x38\x00')], 2,
+             'keys -1 as 0x20 and as 0x38 0x00')
+        keys('dup_text', ['x', Raw(b'\x79\x00\x01x')], 2,
+             'keys "x" twice, one head non-shortest')
+        keys('dup_bytes', [b'x', Raw(b'\x58\x01x')], 2,
+             'keys h\'78\' twice, one head non-shortest')
+        keys('dup_array', [[1, 2], [1, Raw(b'\x18\x02')]], 2,
+             'keys [1, 2] and [1, 0x18 0x02]')
+        keys('dup_tag', [CBORTag(1, 0), Raw(b'\xd8\x01\x00')], 2,
+             'keys 1(0) with the tag in one byte and in two')
+        keys('dup_map_key', [RawMap([(1, 2)]), RawMap([(Raw(b'\x18\x01'),
+                                                       2)])], 2,
+             'keys {1: 2} and {0x18 0x01: 2}')
+        keys('dup_simple', [True, True], 2, 'keys true twice')
+        keys('dup_simple_two_byte', [Raw(b'\xf8\x20'), Raw(b'\xf8\x20')],
+             2, 'keys simple(32) twice')
+        keys('dup_map_in_key', [RawMap([(1, 1), (1, 2)])], 2,
+             'a map key that has a key twice')
+        keys('keys_distinct', [
+            1, -1, f16('3c00'), '1', b'1', [1], [1, 2], [2, 1],
+            CBORTag(1, 1), CBORTag(2, 1), RawMap([(1, 1)]),
+            RawMap([(1, 1), (2, 2)]), RawMap([(2, 2), (1, 1)]),
+            True, False, None, Raw(b'\xf7'), Raw(b'\xf8\x20'), 'x', b'x',
+            '', b''], 0,
+            'keys that look alike but are different data items: 1, -1, '
+            '1.0, "1", h\'31\', arrays in either order, tags 1 and 2, maps '
+            'with pairs in either order, simple values, empty strings')
 
 
 class _Iss:
