@@ -564,6 +564,8 @@ class Gen:
         self.dice_bounds()
         self.eku()
         self.duplicates()
+        self.go_shape()
+        self.profile()
         self.order()
         with open(os.path.join(self.out, 'manifest.json'), 'w') as f:
             json.dump(self.man, f, indent=1)
@@ -1790,6 +1792,222 @@ class Gen:
             'keys that look alike but are different data items: 1, -1, '
             '1.0, "1", h\'31\', arrays in either order, tags 1 and 2, maps '
             'with pairs in either order, simple values, empty strings')
+
+    # -- steps 21-24 and 28: claims as go-tdx-guest reads them --
+    def go_shape(self):
+        P, T = SM_PLATFORM, SM_TD
+        go = lambda c: c.no_current.update({SM_SEAM, SM_TD, SM_SERVICE})
+
+        def cv(name, expect, why, mutate, args=None):
+            c = self.claims()
+            mutate(c)
+            self.add(name, self.std(c), expect, why, args)
+            return c
+
+        def debug(c):
+            for v in (c.origin[T], c.vals[T]):
+                v[-82] = bytes([v[-82][0] | 1]) + v[-82][1:]
+        cgo = cv('go_shape', 0, 'platform "0" and "1"; SEAM, TD and service '
+                 'TD with "0" only, as go-tdx-guest reads a quote (steps '
+                 '21-24)', go)
+        cv('go_shape_debug', 5, 'go_shape with td_attributes bit 0 (DEBUG) '
+           'set (step 28)', lambda c: (go(c), debug(c)))
+        self.add('go_shape_debug_allowed', None, 0,
+                 'go_shape_debug with --allow-debug (step 28)',
+                 ['--allow-debug'], file='go_shape_debug.cbor')
+        self.add('go_shape_debug_allowed_policy', None, 0,
+                 'go_shape_debug with allow_debug = yes (step 28)',
+                 self.pol('allow_debug', 'allow_debug = yes\n'),
+                 file='go_shape_debug.cbor')
+        self.add('go_shape_debug_not_allowed_policy', None, 5,
+                 'go_shape_debug with allow_debug = no (step 28)',
+                 self.pol('no_debug', 'allow_debug = no\n'),
+                 file='go_shape_debug.cbor')
+        self.add('go_shape_expected', None, 0,
+                 'go_shape: every step-30 name (latest = "0") matches',
+                 self.pol('go_all', ''.join('%s = %s\n' % kv for kv in
+                                            sorted(cgo.expected().items()))),
+                 file='go_shape.cbor')
+        cv('debug_td', 5, 'td_attributes bit 0 set in "0" and "1" (step 28)',
+           debug)
+        self.add('debug_td_allowed', None, 0, 'debug_td with --allow-debug',
+                 ['--allow-debug'], file='debug_td.cbor')
+        cv('debug_current_only', 5, 'DEBUG set in the TD\'s "1" only: '
+           'latest decides (steps 24, 28)',
+           lambda c: c.vals[T].update({-82: b'\x01' + c.vals[T][-82][1:]}))
+        cv('debug_origin_only', 0, 'DEBUG set in the TD\'s "0" only: the '
+           'latest ("1") is not debug (steps 24, 28)',
+           lambda c: c.origin[T].update({-82: b'\x01' +
+                                         c.origin[T][-82][1:]}))
+        cv('debug_other_bits', 0, 'td_attributes ff..ff with bit 0 clear: '
+           'only DEBUG counts (step 28)', lambda c: [
+               v.update({-82: b'\xfe' + b'\xff' * 7})
+               for v in (c.origin[T], c.vals[T])])
+        cv('debug_bit_in_byte_7', 0, 'td_attributes 00..01 (bit 56 set, '
+           'little-endian ATTRIBUTES): not DEBUG (step 28)', lambda c: [
+               v.update({-82: bytes(7) + b'\x01'})
+               for v in (c.origin[T], c.vals[T])])
+        cv('debug_no_td_attributes', 5, 'no TD -82: a quote without '
+           'td_attributes fails (step 28)',
+           lambda c: [v.pop(-82) for v in (c.origin[T], c.vals[T])])
+        self.add('debug_no_td_attributes_allowed', None, 5,
+                 'no TD -82, with --allow-debug: still fails (step 28: '
+                 '"A quote without td_attributes ... fails")',
+                 ['--allow-debug'], file='debug_no_td_attributes.cbor')
+        cv('debug_empty_td_attributes', 5, 'TD -82 h\'\' (step 28)',
+           lambda c: [v.update({-82: b''}) for v in (c.origin[T], c.vals[T])])
+        cv('debug_attributes_1_byte', 0, 'TD -82 h\'00\': one byte, bit 0 '
+           'clear (step 28 reads byte 0 only)',
+           lambda c: [v.update({-82: b'\x00'})
+                      for v in (c.origin[T], c.vals[T])])
+        # the platform submodule (steps 21, 23)
+        cv('platform_no_current', 2, 'platform submodule without "1" '
+           '(step 21)', lambda c: c.no_current.add(P))
+        cv('platform_no_origin', 2, 'platform submodule without "0" '
+           '(step 21)', lambda c: c.sm_override.update({P: {
+               '1': CBORTag(571, ce(MODEL[P], c.vals[P]))}}))
+        cv('platform_current_no_svn', 2, 'platform "1" without -125 '
+           '(step 23)', lambda c: c.vals[P].pop(-125))
+        cv('platform_origin_no_svn', 2, 'platform "0" without -125 '
+           '(step 23)', lambda c: c.origin[P].pop(-125))
+        cv('platform_svn_15', 2, 'platform "0" -125 with 15 components '
+           '(step 23)', lambda c: c.origin[P][-125].pop())
+        cv('platform_svn2_15', 2, 'platform "1" -125 with 15 components '
+           '(step 23)', lambda c: c.vals[P][-125].pop())
+        cv('platform_svn2_17', 2, 'platform "1" -125 with 17 components '
+           '(step 23)', lambda c: c.vals[P][-125].append(0))
+        cv('platform_svn_bstr_15', 2, 'platform "0" -125 a 15-byte bstr '
+           '(step 23)', lambda c: c.origin[P].update(
+               {-125: bytes(c.origin[P][-125][:15])}))
+        c = cv('platform_svn_bstr', 0, 'platform -125 as 16-byte bstrs in '
+               '"0" and "1" (steps 22-23), compared as bytes (step 30)',
+               lambda c: [v.update({-125: bytes(v[-125])})
+                          for v in (c.origin[P], c.vals[P])])
+        e = c.expected()
+        self.add('platform_svn_bstr_expected', None, 0,
+                 'platform_svn_bstr with tee_tcb_svn and tee_tcb_svn2 '
+                 'expected (step 30)',
+                 self.pol('svn_bstr', 'tee_tcb_svn = %s\ntee_tcb_svn2 = %s\n'
+                          % (e['tee_tcb_svn'], e['tee_tcb_svn2'])),
+                 file='platform_svn_bstr.cbor')
+        cv('no_platform', 2, 'SEAM, TD and service TD but no platform '
+           'submodule (step 21)',
+           lambda c: setattr(c, 'order', [SM_SEAM, SM_TD, SM_SERVICE]))
+        cv('platform_not_map', 2, 'platform submodule an array (step 21)',
+           lambda c: c.sm_override.update({P: [1]}))
+        cv('seam_no_origin', 2, 'SEAM submodule with "1" only (step 21: '
+           '"0" required)', lambda c: c.sm_override.update({SM_SEAM: {
+               '1': CBORTag(571, ce(MODEL[8], c.vals[8]))}}))
+        cv('servtd_no_origin', 2, 'service TD submodule with "1" only '
+           '(step 21)', lambda c: c.sm_override.update({SM_SERVICE: {
+               '1': CBORTag(571, ce(MODEL[7], c.vals[7]))}}))
+        cv('submodule_extra_key', 0, 'TD submodule with a "2" map besides '
+           '"0" and "1": other keys are ignored (step 21)',
+           lambda c: c.sm_override.update({T: {
+               '0': CBORTag(571, ce(MODEL[4], c.origin[T])),
+               '1': CBORTag(571, ce(MODEL[4], c.vals[T])),
+               '2': 'ignored', 0: 1}}))
+        cv('submodule_current_first', 0, 'TD submodule map with "1" '
+           'before "0": order is free', lambda c: c.sm_override.update({T: {
+               '1': CBORTag(571, ce(MODEL[4], c.vals[T])),
+               '0': CBORTag(571, ce(MODEL[4], c.origin[T]))}}))
+
+    # -- steps 20, 25, 26: eat_profile and iss --
+    def profile(self):
+        sim = '2.25.187683495578185925455535580376002142914'
+        other = '1.2.3.4.5'
+
+        def pv(name, prof, expect, why, args=None):
+            c = self.claims()
+            if prof is None:
+                del c.top[265]
+            else:
+                c.top[265] = prof
+            self.add(name, self.std(c), expect, why, args)
+        pv('profile_other', oid_content(other), 5,
+           'eat_profile %s, not the default (step 25)' % other)
+        pv('profile_missing', None, 5, 'no eat_profile (step 25)')
+        self.add('profile_other_allowed', None, 0,
+                 'profile_other with --profile %s (step 25)' % other,
+                 ['--profile', other], file='profile_other.cbor')
+        self.add('profile_other_allowed_policy', None, 0,
+                 'profile_other with eat_profile = %s (step 25)' % other,
+                 self.pol('profile_other', 'eat_profile = %s\n' % other),
+                 file='profile_other.cbor')
+        self.add('profile_missing_allowed_other', None, 5,
+                 'profile_missing with --profile %s: still none (step 25)'
+                 % other, ['--profile', other], file='profile_missing.cbor')
+        pv('profile_simulator_default', oid_content(sim), 5,
+           'the simulator\'s profile %s, default policy: never Intel\'s '
+           '(step 25)' % sim)
+        self.add('profile_simulator', None, 0,
+                 'the simulator\'s profile with --profile tdx-ext-simulator '
+                 '(step 25)', ['--profile', 'tdx-ext-simulator'],
+                 file='profile_simulator_default.cbor')
+        self.add('profile_simulator_by_oid', None, 0,
+                 'the simulator\'s profile with --profile %s' % sim,
+                 ['--profile', sim], file='profile_simulator_default.cbor')
+        self.add('profile_simulator_policy', None, 0,
+                 'the simulator\'s profile with eat_profile = '
+                 'tdx-ext-simulator in a policy file',
+                 self.pol('profile_sim', 'eat_profile = tdx-ext-simulator\n'),
+                 file='profile_simulator_default.cbor')
+        self.add('profile_replaces_default', None, 5,
+                 'Intel\'s profile with --profile tdx-ext-simulator: the '
+                 'option replaces the default (step 25)',
+                 ['--profile', 'tdx-ext-simulator'], file='valid.cbor')
+        self.add('profile_set', None, 0,
+                 'Intel\'s profile with --profile tdx-ext-simulator and '
+                 '--profile intel-tdx: one of the set (step 25)',
+                 ['--profile', 'tdx-ext-simulator', '--profile',
+                  'intel-tdx'], file='valid.cbor')
+        self.add('profile_intel_alias', None, 0,
+                 '--profile intel-tdx names 2.16.840.1.113741.1.13.1',
+                 ['--profile', 'intel-tdx'], file='valid.cbor')
+        self.add('profile_intel_oid', None, 0,
+                 '--profile 2.16.840.1.113741.1.13.1',
+                 ['--profile', '2.16.840.1.113741.1.13.1'], file='valid.cbor')
+        self.add('profile_prefix', None, 5,
+                 '--profile 2.16.840.1.113741.1.13: a prefix of the claim',
+                 ['--profile', '2.16.840.1.113741.1.13'], file='valid.cbor')
+        intel = oid_content('2.16.840.1.113741.1.13.1')
+        pv('profile_longer', intel + b'\x01', 5,
+           'eat_profile 2.16.840.1.113741.1.13.1.1 (step 25)')
+        pv('profile_bad_last_byte', intel[:-1] + b'\x81', 2,
+           'eat_profile whose last byte has its top bit set (step 20)')
+        pv('profile_nonminimal_arc', intel[:1] + b'\x80' + intel[1:], 2,
+           'eat_profile with an arc starting 0x80: not minimal (step 20)')
+        pv('profile_empty', b'', 2, 'eat_profile h\'\' (step 20)')
+        pv('profile_der_oid', b'\x06' + bytes([len(intel)]) + intel, 5,
+           'eat_profile holding a whole DER OID (tag, length, content): '
+           'well-formed content octets, another OID (steps 20, 25)')
+        pv('profile_arc_2_big', oid_content('2.999.1'), 5,
+           'eat_profile 2.999.1: well-formed, not accepted (step 25)')
+        self.add('profile_arc_2_big_allowed', None, 0,
+                 'eat_profile 2.999.1 with --profile 2.999.1',
+                 ['--profile', '2.999.1'], file='profile_arc_2_big.cbor')
+        # iss (step 26)
+        iss = self.claims().top[1]
+        self.add('iss_match', None, 0, 'iss expected and equal (step 26)',
+                 self.pol('iss', 'iss = %s\n' % iss), file='valid.cbor')
+        self.add('iss_mismatch', None, 5, 'iss expected, differs (step 26)',
+                 self.pol('iss_other', 'iss = %s.\n' % iss),
+                 file='valid.cbor')
+        self.add('iss_prefix', None, 5, 'iss expected: a prefix of the '
+                 'claim (step 26)', self.pol('iss_prefix', 'iss = %s\n'
+                                             % iss[:-1]), file='valid.cbor')
+        self.add('iss_set', None, 0, 'iss = another, iss = the claim: one '
+                 'of the set (step 26)',
+                 self.pol('iss_set', 'iss = another issuer\niss = %s\n'
+                          % iss), file='valid.cbor')
+        self.add('iss_missing', None, 5, 'iss expected, the quote has none '
+                 '(step 26)', ['--policy', 'policies/iss.txt'],
+                 file='valid_no_iss_sub.cbor')
+        c = self.claims()
+        c.top[1] = 'Intel \u00e9 = x'
+        self.add('iss_utf8', self.std(c), 0, 'iss "Intel \u00e9 = x": UTF-8 '
+                 'and "=" in a text value (step 26, "Writing policy")',
+                 self.pol('iss_utf8', 'iss =  Intel \u00e9 = x \t\n'))
 
 
 class _Iss:
