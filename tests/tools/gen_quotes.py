@@ -566,6 +566,10 @@ class Gen:
         self.duplicates()
         self.go_shape()
         self.profile()
+        self.tcb_rules()
+        self.min_svn()
+        self.sets()
+        self.usage_policy()
         self.order()
         with open(os.path.join(self.out, 'manifest.json'), 'w') as f:
             json.dump(self.man, f, indent=1)
@@ -2008,6 +2012,379 @@ class Gen:
         self.add('iss_utf8', self.std(c), 0, 'iss "Intel \u00e9 = x": UTF-8 '
                  'and "=" in a text value (step 26, "Writing policy")',
                  self.pol('iss_utf8', 'iss =  Intel \u00e9 = x \t\n'))
+
+    # -- step 27: TCB info on the certificate path --
+    def tcb_rules(self):
+        q = 'valid.cbor'
+        fw = self.fwid.hex()
+
+        def pv(name, expect, why, text, file=q):
+            self.add(name, None, expect, why + ' (step 27)',
+                     self.pol(name, text), file=file)
+        pv('tcb_model_ok', 0, 'tcb_model = the leaf\'s model',
+           'tcb_model = %s\n' % STD_MODEL)
+        pv('tcb_model_bad', 5, 'tcb_model = another model',
+           'tcb_model = %s 2\n' % STD_MODEL)
+        pv('tcb_model_set', 0, 'tcb_model: another, the leaf\'s',
+           'tcb_model = other\ntcb_model = %s\n' % STD_MODEL)
+        pv('tcb_layer_ok', 0, 'tcb_layer = the leaf\'s layer',
+           'tcb_layer = %d\n' % STD_LAYER)
+        pv('tcb_layer_bad', 5, 'tcb_layer = another layer',
+           'tcb_layer = %d\n' % (STD_LAYER + 1))
+        pv('tcb_layer_set', 0, 'tcb_layer: two values, one the leaf\'s',
+           'tcb_layer = %d\ntcb_layer = %d\n' % (STD_LAYER + 1, STD_LAYER))
+        pv('tcb_layer_max', 5, 'tcb_layer = 2^63-1 (a valid value)',
+           'tcb_layer = %d\n' % ((1 << 63) - 1))
+        pv('tcb_min_svn_equal', 0, 'tcb_min_svn = the leaf\'s svn',
+           'tcb_min_svn = %d\n' % STD_SVN)
+        pv('tcb_min_svn_lower', 0, 'tcb_min_svn below the leaf\'s svn',
+           'tcb_min_svn = %d\n' % (STD_SVN - 1))
+        pv('tcb_min_svn_higher', 5, 'tcb_min_svn above the leaf\'s svn',
+           'tcb_min_svn = %d\n' % (STD_SVN + 1))
+        pv('tcb_min_svn_max', 5, 'tcb_min_svn = 2^63-1 (a valid value)',
+           'tcb_min_svn = %d\n' % ((1 << 63) - 1))
+        pv('tcb_fwid_ok', 0, 'tcb_fwid = the leaf\'s FWID digest',
+           'tcb_fwid = %s\n' % fw)
+        pv('tcb_fwid_upper', 0, 'tcb_fwid in upper case',
+           'tcb_fwid = %s\n' % fw.upper())
+        pv('tcb_fwid_bad', 5, 'tcb_fwid = another digest',
+           'tcb_fwid = %s\n' % fw[:-2])
+        pv('tcb_fwid_set', 0, 'tcb_fwid: another, the leaf\'s',
+           'tcb_fwid = %s\ntcb_fwid = %s\n' % ('00' * 48, fw))
+        pv('tcb_vendor_explicit', 0, 'tcb_vendor = Intel Corporation',
+           'tcb_vendor = Intel Corporation\n')
+        pv('tcb_vendor_set', 0, 'tcb_vendor: another, Intel Corporation',
+           'tcb_vendor = Other Corporation\ntcb_vendor = Intel Corporation\n')
+        pv('tcb_vendor_replaced', 5, 'tcb_vendor = Other Corporation '
+           'replaces the default', 'tcb_vendor = Other Corporation\n')
+        allr = ('tcb_vendor = %s\ntcb_model = %s\ntcb_layer = %d\n'
+                'tcb_min_svn = %d\ntcb_fwid = %s\n')
+        pv('tcb_all_rules', 0, 'every tcb_* rule, all met by the leaf',
+           allr % (INTEL, STD_MODEL, STD_LAYER, STD_SVN, fw))
+        pv('tcb_all_rules_one_bad', 5, 'every tcb_* rule, the layer not met',
+           allr % (INTEL, STD_MODEL, STD_LAYER + 1, STD_SVN, fw))
+        pv('tcb_required_yes', 0, 'require_tcb_info = yes (the default)',
+           'require_tcb_info = yes\n')
+        pv('tcb_not_required_met', 0, 'require_tcb_info = no, the leaf has '
+           'Intel\'s TcbInfo anyway', 'require_tcb_info = no\n')
+        # chains
+        self.chained('tcb_none', 5, 'no TCB info on the path (step 27)',
+                     leaf_kw=dict(tcb=None))
+        self.add('tcb_none_not_required', None, 0,
+                 'tcb_none with require_tcb_info = no (step 27)',
+                 ['--policy', 'policies/no_tcb.txt'], file='tcb_none.cbor',
+                 root='roots/root_tcb_none.pem')
+        self.add('tcb_none_not_required_model', None, 5,
+                 'tcb_none with require_tcb_info = no and a tcb_model: a '
+                 'tcb_* name given applies the rule (step 27)',
+                 self.pol('no_tcb_model', 'require_tcb_info = no\n'
+                          'tcb_model = %s\n' % STD_MODEL),
+                 file='tcb_none.cbor', root='roots/root_tcb_none.pem')
+        self.add('tcb_not_required_model_met', None, 0,
+                 'require_tcb_info = no and tcb_model, met by the leaf',
+                 ['--policy', 'policies/no_tcb_model.txt'], file=q)
+        vother = tcb_info(vendor='Other Corporation', model=STD_MODEL,
+                          svn=STD_SVN, layer=STD_LAYER, fwids=[self.fwid])
+        self.chained('tcb_vendor_other', 5, 'the leaf\'s TcbInfo names '
+                     'Other Corporation (step 27)', leaf_kw=dict(tcb=vother))
+        self.add('tcb_vendor_other_allowed', None, 0,
+                 'tcb_vendor_other with tcb_vendor = Other Corporation',
+                 ['--policy', 'policies/tcb_vendor_replaced.txt'],
+                 file='tcb_vendor_other.cbor',
+                 root='roots/root_tcb_vendor_other.pem')
+        self.add('tcb_not_required_model_default_vendor', None, 5,
+                 'require_tcb_info = no and tcb_model met by an entry of '
+                 'another vendor: tcb_vendor\'s default applies (step 27)',
+                 ['--policy', 'policies/no_tcb_model.txt'],
+                 file='tcb_vendor_other.cbor',
+                 root='roots/root_tcb_vendor_other.pem')
+        self.chained('tcb_vendor_case', 5, 'vendor "intel corporation": '
+                     'compared byte for byte (step 27)',
+                     leaf_kw=dict(tcb=tcb_info(vendor=INTEL.lower())))
+        self.chained('tcb_no_vendor', 5, 'a TcbInfo without vendor: the '
+                     'default tcb_vendor rule fails (step 27)',
+                     leaf_kw=dict(tcb=tcb_info(vendor=None, model=STD_MODEL)))
+        self.chained('tcb_only_root', 5, 'Intel\'s TcbInfo only on the '
+                     'root: the root is not counted (step 27)',
+                     root=mkcert('test root tcb_only_root', tcb=self.tcb),
+                     leaf_kw=dict(tcb=None))
+        self.chained('tcb_on_intermediate', 0, 'no TcbInfo on the leaf, '
+                     'Intel\'s on the intermediate (step 27)',
+                     leaf_kw=dict(tcb=None),
+                     inter_kw={0: dict(tcb=tcb_info())})
+        self.chained('tcb_on_upper_intermediate', 0, 'Intel\'s TcbInfo on '
+                     'the upper of two intermediates only (step 27)', n=2,
+                     leaf_kw=dict(tcb=None),
+                     inter_kw={0: dict(tcb=tcb_info())})
+        M = OID_MULTI_TCB_INFO
+        a = tcb_info(vendor=INTEL, model='model A')
+        b = tcb_info(vendor='Other Corporation', model='model B')
+        self.chained('tcb_multi_entry', 0, 'no TcbInfo; the intermediate\'s '
+                     'MultiTcbInfo [Other, Intel] (step 27)',
+                     leaf_kw=dict(tcb=None), inter_kw={0: dict(exts=[
+                         (dice_ext(M, multi_tcb([b, a])), True)])})
+        self.chained('tcb_split_entries', 5, 'MultiTcbInfo [Intel model A, '
+                     'Other model B] with tcb_model = model B: no one entry '
+                     'meets every rule (step 27)',
+                     self.pol('model_b', 'tcb_model = model B\n'),
+                     leaf_kw=dict(tcb=None), inter_kw={0: dict(exts=[
+                         (dice_ext(M, multi_tcb([a, b])), True)])})
+        self.add('tcb_split_entries_met', None, 0,
+                 'tcb_split_entries with tcb_model = model A (step 27)',
+                 self.pol('model_a', 'tcb_model = model A\n'),
+                 file='tcb_split_entries.cbor',
+                 root='roots/root_tcb_split_entries.pem')
+        self.chained('tcb_split_certs', 5, 'leaf TcbInfo Intel model A, '
+                     'intermediate TcbInfo Other model B, tcb_model = model '
+                     'B: entries are not combined (step 27)',
+                     ['--policy', 'policies/model_b.txt'],
+                     leaf_kw=dict(tcb=a), inter_kw={0: dict(tcb=b)})
+        self.chained('tcb_info_and_multi', 0, 'intermediate with TcbInfo '
+                     '(Other) and MultiTcbInfo [Intel model A], tcb_model = '
+                     'model A (step 27)',
+                     ['--policy', 'policies/model_a.txt'],
+                     leaf_kw=dict(tcb=None), inter_kw={0: dict(tcb=b, exts=[
+                         (dice_ext(M, multi_tcb([a])), False)])})
+        self.chained('tcb_min_svn_no_svn', 5, 'tcb_min_svn = 0 and a TcbInfo '
+                     'without svn (step 27)',
+                     self.pol('min_svn_0', 'tcb_min_svn = 0\n'),
+                     leaf_kw=dict(tcb=tcb_info(vendor=INTEL)))
+        self.chained('tcb_fwid_second', 0, 'tcb_fwid = the second of the '
+                     'leaf\'s two FWIDs (step 27)',
+                     self.pol('fwid_second', 'tcb_fwid = %s\n' % ('ab' * 32)),
+                     leaf_kw=dict(tcb=tcb_info(fwids=[os.urandom(48),
+                                                      b'\xab' * 32])))
+        self.chained('tcb_leaf_is_ca', 0, 'a leaf with cA TRUE and Intel\'s '
+                     'TcbInfo: it is below the root, so it counts (step 27)',
+                     leaf_kw=dict(bc=(True, None)))
+
+    # -- step 29: minimum TEE TCB SVNs --
+    def min_svn(self):
+        c = self.claims()
+        c.origin[SM_PLATFORM][-125] = [5] * 16
+        c.vals[SM_PLATFORM][-125] = [7] * 16
+        self.add('valid_svn_5_7', self.std(c), 0,
+                 'tee_tcb_svn 05 * 16, tee_tcb_svn2 07 * 16')
+        low = [4] * 16
+        low[5] = 6
+
+        def pv(name, expect, why, text):
+            self.add(name, None, expect, why, self.pol(name, text),
+                     file='valid_svn_5_7.cbor')
+        h = lambda v: bytes(v).hex()
+        pv('min_svn_equal', 0, 'min_tee_tcb_svn equal (step 29)',
+           'min_tee_tcb_svn = %s\n' % h([5] * 16))
+        pv('min_svn_greater', 0, 'claim greater than min_tee_tcb_svn in '
+           'every component (step 29)', 'min_tee_tcb_svn = %s\n' % h([4] * 16))
+        pv('min_svn_zero', 0, 'min_tee_tcb_svn all zero (step 29)',
+           'min_tee_tcb_svn = %s\n' % h([0] * 16))
+        pv('min_svn_one_lower', 5, 'claim component 5 below the minimum, '
+           'the others above; larger as a number (step 29: component-wise)',
+           'min_tee_tcb_svn = %s\n' % h(low))
+        pv('min_svn_last_lower', 5, 'claim component 15 below the minimum '
+           '(step 29)', 'min_tee_tcb_svn = %s\n' % h([0] * 15 + [6]))
+        pv('min_svn_wrong_length', 5, 'min_tee_tcb_svn of 15 bytes: the '
+           'claim has 16 components (step 29)',
+           'min_tee_tcb_svn = %s\n' % h([0] * 15))
+        pv('min_svn_17', 5, 'min_tee_tcb_svn of 17 bytes (step 29)',
+           'min_tee_tcb_svn = %s\n' % h([0] * 17))
+        pv('min_svn2_equal', 0, 'min_tee_tcb_svn2 equal (step 29)',
+           'min_tee_tcb_svn2 = %s\n' % h([7] * 16))
+        pv('min_svn2_one_lower', 5, 'tee_tcb_svn2 component 15 below '
+           'min_tee_tcb_svn2 (step 29)',
+           'min_tee_tcb_svn2 = %s\n' % h([7] * 15 + [8]))
+        pv('min_svn2_reads_current', 0, 'min_tee_tcb_svn2 = 06 * 16 reads '
+           'tee_tcb_svn2 (07), not tee_tcb_svn (05) (step 29)',
+           'min_tee_tcb_svn2 = %s\n' % h([6] * 16))
+        pv('min_svn_reads_origin', 5, 'min_tee_tcb_svn = 06 * 16 reads '
+           'tee_tcb_svn (05), not tee_tcb_svn2 (07) (step 29)',
+           'min_tee_tcb_svn = %s\n' % h([6] * 16))
+        pv('min_svn_both', 0, 'both minimums met (step 29)',
+           'min_tee_tcb_svn = %s\nmin_tee_tcb_svn2 = %s\n' % (
+               h([5] * 16), h([6] * 16)))
+        pv('tee_tcb_svn2_expected', 0, 'tee_tcb_svn2 = 07 * 16 (step 30)',
+           'tee_tcb_svn2 = %s\n' % h([7] * 16))
+        pv('tee_tcb_svn2_mismatch', 5, 'tee_tcb_svn2 = 05 * 16, the value '
+           'of tee_tcb_svn (step 30)', 'tee_tcb_svn2 = %s\n' % h([5] * 16))
+        pv('tee_tcb_svn_expected', 0, 'tee_tcb_svn = 05 * 16 (step 30)',
+           'tee_tcb_svn = %s\n' % h([5] * 16))
+        pv('tee_tcb_svn_mismatch', 5, 'tee_tcb_svn = 07 * 16, the value '
+           'of tee_tcb_svn2 (step 30)', 'tee_tcb_svn = %s\n' % h([7] * 16))
+        self.add('usage_min_svn_twice', None, 1,
+                 'min_tee_tcb_svn on two lines: given twice ("Writing '
+                 'policy")', self.pol('min_svn_twice',
+                                      'min_tee_tcb_svn = %s\n' % h([5] * 16)
+                                      * 2), file='valid_svn_5_7.cbor')
+
+    # -- step 30: sets, origin and current --
+    def sets(self):
+        e = self.claims().expected()
+        q = 'valid.cbor'
+        rnd = lambda: os.urandom(48).hex()
+        self.add('mrtd_set_one_matching', None, 0, 'two MRTDs, the second '
+                 'matching (step 30)', ['--mrtd', rnd(), '--mrtd', e['mrtd']],
+                 file=q)
+        self.add('mrtd_set_none', None, 5, 'two MRTDs, none matching '
+                 '(step 30)', ['--mrtd', rnd(), '--mrtd', rnd()], file=q)
+        self.add('mrtd_set_file_and_cli', None, 0, 'an MRTD in the file, '
+                 'the matching one with --mrtd: one set',
+                 ['--mrtd', e['mrtd']] +
+                 self.pol('mrtd_other', 'mrtd = %s\n' % rnd()), file=q)
+        self.add('rtmr_set', None, 0, 'rtmr0 twice, the first matching',
+                 ['--rtmr', '0=' + e['rtmr0'], '--rtmr', '0=' + rnd()],
+                 file=q)
+        self.add('report_data_set', None, 0, 'report_data: three values',
+                 self.pol('rd_set', ''.join(
+                     'report_data = %s\n' % v for v in (
+                         '00' * 64, e['report_data'], 'ff' * 64))), file=q)
+        c = self.claims()
+        c.origin[SM_TD][-83] = dg(os.urandom(48))
+        c.vals[SM_TD][-83] = dg(os.urandom(48))
+        self.add('origin_current_differ', self.std(c), 0,
+                 'TD origin and current MRTDs differ from each other')
+        o, cur = c.origin[SM_TD][-83][1].hex(), c.vals[SM_TD][-83][1].hex()
+        f = 'origin_current_differ.cbor'
+
+        def pv(name, expect, why, text, file=f):
+            self.add(name, None, expect, why + ' (steps 24, 30)',
+                     self.pol(name, text), file=file)
+        pv('mrtd_origin_match', 0, 'mrtd@origin = the origin MRTD',
+           'mrtd@origin = %s\n' % o)
+        pv('mrtd_origin_mismatch', 5, 'mrtd@origin = the current MRTD',
+           'mrtd@origin = %s\n' % cur)
+        pv('mrtd_current_match', 0, 'mrtd@current = the current MRTD',
+           'mrtd@current = %s\n' % cur)
+        pv('mrtd_current_mismatch', 5, 'mrtd@current = the origin MRTD',
+           'mrtd@current = %s\n' % o)
+        pv('mrtd_latest_is_current', 0, 'mrtd = the current MRTD',
+           'mrtd = %s\n' % cur)
+        pv('mrtd_latest_not_origin', 5, 'mrtd = the origin MRTD',
+           'mrtd = %s\n' % o)
+        pv('mrtd_and_origin', 0, 'mrtd = current and mrtd@origin = origin',
+           'mrtd = %s\nmrtd@origin = %s\n' % (cur, o))
+        pv('mrtd_and_origin_both_apply', 5, 'mrtd = current and mrtd@origin '
+           '= current: both rules apply', 'mrtd = %s\nmrtd@origin = %s\n'
+           % (cur, cur))
+        pv('mrtd_origin_set', 0, 'mrtd@origin: a set of the current and the '
+           'origin MRTDs', 'mrtd@origin = %s\nmrtd@origin = %s\n' % (cur, o))
+        c = self.claims()
+        c.no_current.add(SM_TD)
+        c.origin[SM_TD][-83] = dg(os.urandom(48))
+        self.add('td_origin_only', self.std(c), 0,
+                 'TD submodule without "1", its MRTD not the report\'s')
+        o = c.origin[SM_TD][-83][1].hex()
+        f = 'td_origin_only.cbor'
+        pv('mrtd_latest_is_origin', 0, 'TD without "1": mrtd = the origin '
+           'MRTD (latest)', 'mrtd = %s\n' % o, file=f)
+        pv('mrtd_current_missing', 5, 'TD without "1": mrtd@current is a '
+           'missing claim', 'mrtd@current = %s\n' % o, file=f)
+        pv('mrtd_origin_without_current', 0, 'TD without "1": mrtd@origin',
+           'mrtd@origin = %s\n' % o, file=f)
+        pv('servtd_current_go_shape', 5, 'go_shape: mr_service_td@current '
+           'of a service TD without "1" is missing',
+           'mr_service_td@current = %s\n' % e['mr_service_td'],
+           file='go_shape.cbor')
+        pv('seam_qualified', 0, 'mr_seam@origin, mr_signer_seam@current, '
+           'seam_attributes@origin on a SEAM with both maps',
+           'mr_seam@origin = %s\nmr_signer_seam@current = %s\n'
+           'seam_attributes@origin = %s\n' % (
+               e['mr_seam'], e['mr_signer_seam'], e['seam_attributes']),
+           file=q)
+        pv('td_attributes_origin', 0, 'td_attributes@origin and '
+           'xfam@current', 'td_attributes@origin = %s\nxfam@current = %s\n'
+           % (e['td_attributes'], e['xfam']), file=q)
+
+    # -- 1: the policy grammar --
+    def usage_policy(self):
+        q = 'valid.cbor'
+        e = self.claims().expected()
+
+        def u(name, why, text=None, args=()):
+            a = list(args) + (self.pol(name, text) if text is not None
+                              else [])
+            self.add(name, None, 1, why + ' ("Writing policy")', a, file=q)
+        u('usage_unknown_name', 'unknown name tcb_vendors',
+          'tcb_vendors = Intel Corporation\n')
+        u('usage_allow_debug_maybe', 'allow_debug = maybe',
+          'allow_debug = maybe\n')
+        u('usage_allow_debug_upper', 'allow_debug = YES',
+          'allow_debug = YES\n')
+        u('usage_allow_debug_twice', 'allow_debug on two lines',
+          'allow_debug = yes\nallow_debug = yes\n')
+        u('usage_allow_debug_cli_and_file', '--allow-debug and allow_debug '
+          '= yes: a single-valued name given twice',
+          'allow_debug = yes\n', ['--allow-debug'])
+        u('usage_allow_debug_cli_twice', '--allow-debug twice',
+          args=['--allow-debug', '--allow-debug'])
+        u('usage_require_tcb_info_twice', 'require_tcb_info on two lines',
+          'require_tcb_info = no\nrequire_tcb_info = no\n')
+        u('usage_require_tcb_info_empty', 'require_tcb_info without a value',
+          'require_tcb_info =\n')
+        u('usage_tcb_min_svn_twice', 'tcb_min_svn on two lines (same value)',
+          'tcb_min_svn = 1\ntcb_min_svn = 1\n')
+        u('usage_tcb_min_svn_negative', 'tcb_min_svn = -1',
+          'tcb_min_svn = -1\n')
+        u('usage_tcb_min_svn_2_63', 'tcb_min_svn = 2^63',
+          'tcb_min_svn = %d\n' % (1 << 63))
+        u('usage_tcb_min_svn_hex', 'tcb_min_svn = 0x5', 'tcb_min_svn = 0x5\n')
+        u('usage_tcb_layer_text', 'tcb_layer = one', 'tcb_layer = one\n')
+        u('usage_tcb_layer_2_63', 'tcb_layer = 2^63',
+          'tcb_layer = %d\n' % (1 << 63))
+        u('usage_min_svn_bad_hex', 'min_tee_tcb_svn = 0g',
+          'min_tee_tcb_svn = 0g\n')
+        u('usage_min_svn2_twice', 'min_tee_tcb_svn2 on two lines',
+          'min_tee_tcb_svn2 = 00\nmin_tee_tcb_svn2 = 01\n')
+        u('usage_oid_first_arc', '--profile 3.1: first arc above 2',
+          args=['--profile', '3.1'])
+        u('usage_oid_one_arc', 'eat_profile = 2: one arc',
+          'eat_profile = 2\n')
+        u('usage_oid_text', '--profile intel: not an OID nor a name',
+          args=['--profile', 'intel'])
+        u('usage_oid_empty_arc', 'eat_profile = 1..2', 'eat_profile = 1..2\n')
+        u('usage_oid_trailing_dot', 'eat_profile = 1.2.',
+          'eat_profile = 1.2.\n')
+        u('usage_oid_sign', '--profile 1.-2', args=['--profile', '1.-2'])
+        u('usage_oid_empty', '--profile ""', args=['--profile', ''])
+        u('usage_tee_tcb_svn_origin', 'tee_tcb_svn@origin: the platform '
+          'names take no qualifier',
+          'tee_tcb_svn@origin = %s\n' % ('00' * 16))
+        u('usage_tee_tcb_svn2_current', 'tee_tcb_svn2@current',
+          'tee_tcb_svn2@current = %s\n' % ('00' * 16))
+        u('usage_report_data_current', 'report_data@current: no qualifier',
+          'report_data@current = %s\n' % e['report_data'])
+        u('usage_bad_qualifier', 'mrtd@latest: no such qualifier',
+          'mrtd@latest = %s\n' % e['mrtd'])
+        u('usage_hex_empty', 'mrtd with no value', 'mrtd =\n')
+        u('usage_hex_4097', 'mrtd of 4097 bytes',
+          'mrtd = %s\n' % ('00' * 4097))
+        u('usage_fwid_odd', 'tcb_fwid of odd length', 'tcb_fwid = abc\n')
+        u('usage_text_empty', 'iss with no value', 'iss =  \n')
+        u('usage_text_256', 'tcb_vendor of 256 bytes',
+          'tcb_vendor = %s\n' % ('v' * 256))
+        u('usage_no_equals', 'a line without "="', 'mrtd %s\n' % e['mrtd'])
+        u('usage_empty_name', 'a line "= 00"', '= 00\n')
+        self.write('policies/bad_utf8.txt', b'iss = \xff\xfe\n')
+        u('usage_text_bad_utf8', 'iss not UTF-8',
+          args=['--policy', 'policies/bad_utf8.txt'])
+        u('usage_profile_bad_cli_value', '--mrtd 0 (odd hex) after a good '
+          '--profile', args=['--profile', 'intel-tdx', '--mrtd', '0'])
+
+        def ok(name, expect, why, text):
+            self.add(name, None, expect, why + ' ("Writing policy")',
+                     self.pol(name, text), file=q)
+        ok('policy_hex_4096', 5, 'mrtd of 4096 bytes: a valid value that '
+           'does not match', 'mrtd = %s\n' % ('00' * 4096))
+        ok('policy_text_255', 5, 'tcb_vendor of 255 bytes: a valid value '
+           'no entry has', 'tcb_vendor = %s\n' % ('v' * 255))
+        ok('policy_blanks_comments', 0, 'tabs, blanks, comments and blank '
+           'lines around name = value',
+           '# comment\n\n \t mrtd\t =  %s  # trailing comment\n'
+           '   \n\tallow_debug=no\n' % e['mrtd'])
+        ok('policy_comment_only', 0, 'a policy file of comments',
+           '# nothing\n#mrtd = 00\n')
+        ok('policy_oid_leading_zero', 0, 'eat_profile = '
+           '2.16.840.1.113741.1.13.01: dotted decimal, compared as an OID',
+           'eat_profile = 2.16.840.1.113741.1.13.01\n')
 
 
 class _Iss:
