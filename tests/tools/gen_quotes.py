@@ -1372,6 +1372,51 @@ class Gen:
         self.add('order_usage_over_malformed', None, 1,
                  'argument errors before the quote',
                  ['--mrtd', 'x'], file='truncated_9.cbor')
+        # the steps of issue 14 in their places
+        unk = [(x509.UnrecognizedExtension(x509.ObjectIdentifier(
+            '1.3.6.1.4.1.55555.1.1'), b'\x05\x00'), True)]
+        for tag, kw, why in (
+                ('crit_ext', dict(inter_kw={0: dict(exts=unk)}),
+                 'an unknown critical extension (16)'),
+                ('dice_bad', dict(inter_kw={0: dict(tcb=tcb_info(
+                    vendor=''))}), 'a DiceTcbInfo out of bounds (17)'),
+                ('eku', dict(leaf_kw=dict(eku=[EKU_SERVER_AUTH])),
+                 'a serverAuth-only leaf (19)')):
+            r, ii, lf = self.chain('order_' + tag, 1, **kw)
+            rp = self.write_root('root_order_' + tag, r)
+            self.add('order_%s_bad_sig' % tag, doc(p, new_key(), [
+                lf.der, ii[0].der]), 4, 'signature (11) before ' + why,
+                root=rp)
+            self.add('order_%s_bad_claims' % tag, doc(bad, lf, [
+                lf.der, ii[0].der]), 3, why + ' before claims (20)',
+                root=rp)
+        self.add('order_usage_over_crit_ext', None, 1,
+                 'argument errors before the quote\'s certificates',
+                 ['--profile', '3.1'], file='order_crit_ext_bad_claims.cbor',
+                 root='roots/root_order_crit_ext.pem')
+        dup = c2.encode(pairs=[(1, 'another issuer')])
+        self.add('order_dup_payload_wrong_root', self.std_raw_payload(dup),
+                 3, 'chain (12) before a duplicate key in the payload (3 '
+                 'on the payload, run at step 20)', root='roots/other.pem')
+        self.add('order_dup_payload_bad_sig',
+                 self.std_raw_payload(dup, signer=new_key()), 4,
+                 'signature before a duplicate key in the payload')
+        self.add('order_dup_quote_bad_sig',
+                 doc(p, new_key(), [L, I], pairs=[(4, b'kid 2')]), 2,
+                 'a duplicate key in the unprotected map (3) before the '
+                 'signature (11)')
+        self.add('order_dup_quote_wrong_root',
+                 doc(p, self.leaf, [L, I], pairs=[(4, b'kid 2')]), 2,
+                 'a duplicate key in the quote (3) before the chain',
+                 root='roots/other.pem')
+        self.add('order_claims_before_profile',
+                 self.std_raw_payload(c2.encode(drop=[-212, 265])), 2,
+                 'claims (20) before eat_profile (25)')
+        c3 = self.claims()
+        c3.top[265] = oid_content('1.2.3')
+        c3.origin[SM_TD][-82] = c3.vals[SM_TD][-82] = b'\x01' + bytes(7)
+        self.add('order_profile_before_debug', self.std(c3), 5,
+                 'eat_profile (25) and debug (28) both fail: policy')
 
     # -- 3/0: step 16, critical extensions --
     def extensions(self):
