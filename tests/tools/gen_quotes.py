@@ -5,7 +5,11 @@
 Independent of the kernel code: fresh P-384 keys and certificates
 (python3-cryptography) and the DICE quote document of ABI.md section 7
 built with python3-cbor2 (plus raw bytes where a vector needs an encoding
-cbor2 would not produce).  Nothing is reused between runs.
+cbor2 would not produce: RawMap for maps with duplicate keys, Raw for
+non-shortest heads and floats of a given width).  The claims are those
+go-tdx-guest reads (platform "0"/"1" -125 = TEE_TCB_SVN / TEE_TCB_SVN2);
+every standard leaf carries a critical tcg-dice-TcbInfo naming Intel
+Corporation, DER-encoded here.  Nothing is reused between runs.
 
   gen_quotes.py OUTDIR [--report FILE]
       OUTDIR/<name>.cbor, OUTDIR/roots/*.pem, OUTDIR/policies/*,
@@ -589,7 +593,7 @@ class Gen:
                  0, 'x5chain [leaf, intermediate, root]')
         self.add('valid_x5chain_unordered',
                  self.std(label=33, certs=[L, R, I]), 0,
-                 'x5chain leaf first, the rest found by name (rule 11)')
+                 'x5chain leaf first, the rest found by name (step 12)')
         r3, i3, l3 = self.chain('C', 3)
         rp = self.write_root('root_c', r3)
         bag = [i3[1].der, l3.der, i3[2].der, i3[0].der]
@@ -619,7 +623,7 @@ class Gen:
         rl, il, ll = self.chain('F', 1, leaf_kw=dict(bc=(True, None)))
         rpl = self.write_root('root_f', rl)
         self.add('valid_leaf_is_ca', doc(p, ll, [ll.der, il[0].der]), 0,
-                 'leaf with cA TRUE is allowed (rule 16)', root=rpl)
+                 'leaf with cA TRUE is allowed (step 19)', root=rpl)
         rn, inn, ln = self.chain('G', 1, leaf_kw=dict(usage=None, bc=None))
         rpn = self.write_root('root_g', rn)
         self.add('valid_leaf_no_ku_no_bc', doc(p, ln, [ln.der, inn[0].der]),
@@ -689,7 +693,7 @@ class Gen:
         prot = bytes.fromhex('a1' '1801' '39' '0022')
         self.add('valid_prot_nonshortest', self.std(prot=prot), 0,
                  'protected {1: -35} in non-shortest form, signed as sent '
-                 '(rule 2: shortest form not required)')
+                 '(step 2: shortest form not required)')
         pl = c.encode()
         sig = sign(self.leaf.key, sig_structure(PROT, pl))
         un = unprot_map([L, I])
@@ -731,12 +735,12 @@ class Gen:
         self.add('valid_size_16mib', big, 0, 'exactly 16 MiB')
         big = self.padded(MAX_QUOTE + 1)
         self.add('oversize_16mib_plus_1', big, 2,
-                 '16 MiB + 1 byte, otherwise valid (rule 1)')
-        # item-count boundary (rule 2): the standard document has 15
+                 '16 MiB + 1 byte, otherwise valid (step 1)')
+        # item-count boundary (step 2): the standard document has 15
         # heads; key 99 and its array head add 2, the array's ints the rest
         n = 65536 - 17
         for extra, exp, why in ((0, 0, 'exactly 65536 data items'),
-                                (1, 2, '65537 data items (rule 2)')):
+                                (1, 2, '65537 data items (step 2)')):
             pl = self.claims().encode()
             un = unprot_map([self.leaf.der, self.inter.der],
                             extra={99: [0] * (n + extra)})
@@ -779,7 +783,7 @@ class Gen:
                  file=q)
         self.add('policy_rtmr2', None, 0, '--rtmr 2 matches',
                  ['--rtmr', '2=' + e['rtmr2']], file=q)
-        lines = ['# every name of rule 22', '']
+        lines = ['# every name of step 30', '']
         lines += ['%s = %s' % kv for kv in sorted(e.items())]
         self.write('policies/all.txt', ('\n'.join(lines) + '\n').encode())
         self.add('policy_file_all', None, 0, 'policy file, every name',
@@ -915,7 +919,7 @@ class Gen:
                         usage=ku(digsig=True)))
         one('leaf_no_digsig', 'leaf keyUsage without digitalSignature',
             leaf_kw=dict(usage=ku(keyagree=True)))
-        one('p256_leaf', 'leaf key P-256 (rule 9)',
+        one('p256_leaf', 'leaf key P-256 (step 10)',
             leaf_kw=dict(key=new_key(ec.SECP256R1())))
         one('p256_intermediate', 'intermediate key P-256',
             inter_kw={0: dict(key=new_key(ec.SECP256R1()))})
@@ -978,11 +982,11 @@ class Gen:
         one('leaf_cert_garbage', 'leaf not X.509',
             bag=lambda r, ii, lf: [b'\x04\x02ab', ii[0].der])
         self.add('x5bag_single_empty_bstr', doc(p, self.leaf, b''), 3,
-                 'x5bag h\'\': passes rule 5 (only array elements must be '
-                 'non-empty), fails rule 7')
+                 'x5bag h\'\': passes step 6 (only array elements must be '
+                 'non-empty), fails step 8')
         one('missing_intermediate', 'bag without the intermediate',
             bag=lambda r, ii, lf: [lf.der])
-        # rule 7: DER.  Properly re-signed, but not DER.
+        # step 8: DER.  Properly re-signed, but not DER.
         for name, fix, why in (
                 ('ber_critical_boolean', _ber_critical,
                  'intermediate: Extension.critical BOOLEAN 0x01, not 0xff'),
@@ -993,7 +997,7 @@ class Gen:
             r, ii, lf = self.chain(name, 1, inter_kw={0: dict(bc=(True, 0))})
             rp = self.write_root('root_' + name, r)
             self.add(name, doc(p, lf, [lf.der, _resign(ii[0], r, fix)]), 3,
-                     why + ' (rule 7: certificates are DER)', root=rp)
+                     why + ' (step 8: certificates are DER)', root=rp)
         rk = mkcert('test root leaf_is_root',
                     usage=ku(digsig=True, certsign=True), tcb=self.tcb)
         rkp = self.write_root('root_leaf_is_root', rk)
@@ -1009,7 +1013,7 @@ class Gen:
         rk = mkcert('test root leaf_is_root_no_digsig')
         self.add('leaf_is_root_no_digsig', doc(p, rk, [rk.der]), 3,
                  'the pinned root signs the quote, keyUsage lacks '
-                 'digitalSignature (rule 16)',
+                 'digitalSignature (step 19)',
                  root=self.write_root('root_leaf_is_root_no_digsig', rk))
         one('leaf_tampered_tbs', 'leaf subject changed after signing',
             bag=lambda r, ii, lf: [_tamper_tbs(lf.der), ii[0].der])
@@ -1017,12 +1021,12 @@ class Gen:
         rp = self.write_root('root_x5chain_extra', r, other)
         for name, extra, why in (
                 ('x5chain_pinned_root_extra', other,
-                 'another pinned root in the x5chain (rule 12)'),
+                 'another pinned root in the x5chain (step 13)'),
                 ('x5chain_self_signed_extra', mkcert('self signed 2'),
-                 'a self-signed non-root in the x5chain (rule 12)'),
+                 'a self-signed non-root in the x5chain (step 13)'),
                 ('x5chain_unrelated_extra',
                  mkcert('unrelated 2', other, bc=(False, None)),
-                 'a cert off the path in the x5chain (rule 12)')):
+                 'a cert off the path in the x5chain (step 13)')):
             self.add(name, doc(p, lf, [lf.der, ii[0].der, extra.der],
                                label=33), 3, why, root=rp)
 
@@ -1038,7 +1042,7 @@ class Gen:
         self.add('sig_other_protected',
                  doc(p, self.leaf, [L, I], prot=bytes.fromhex('a101390022'),
                      signed_prot=PROT), 4,
-                 'signed over a1013822, sent non-shortest (rule 10: '
+                 'signed over a1013822, sent non-shortest (step 11: '
                  'protected as received)')
         self.add('sig_other_protected2',
                  doc(p, self.leaf, [L, I],
@@ -1074,7 +1078,7 @@ class Gen:
         def m(name, data, why):
             self.add(name, data, 2, why)
 
-        m('empty_file', b'', '0 bytes (rule 1)')
+        m('empty_file', b'', '0 bytes (step 1)')
         m('sig_95', envelope(PROT, un, p, sig[:95]), '95-byte signature')
         m('sig_97', envelope(PROT, un, p, sig + b'\x00'), '97-byte sig')
         m('sig_not_bstr', envelope(PROT, un, p, b'')[:-1] + cb(list(sig)),
@@ -1336,7 +1340,7 @@ class Gen:
         p = c.encode()
         L, I = self.leaf.der, self.inter.der
         self.add('order_bad_sig_wrong_root', doc(p, new_key(), [L, I]), 4,
-                 'signature (10) before chain (11-16)',
+                 'signature (11) before chain (12-19)',
                  root='roots/other.pem')
         self.add('order_bad_sig_expired', doc(p, new_key(), [
             L, mkcert('test intermediate A', self.root, key=self.inter.key,
@@ -1346,17 +1350,17 @@ class Gen:
             key=new_key(ec.SECP256R1())))
         rp = self.write_root('root_ord1', r)
         self.add('order_p256_leaf_bad_sig', doc(p, new_key(), [
-            lf.der, ii[0].der]), 3, 'leaf key type (9) before signature',
+            lf.der, ii[0].der]), 3, 'leaf key type (10) before signature',
             root=rp)
         self.add('order_garbage_cert_bad_sig', doc(p, new_key(), [
-            L, I, b'\x30\x00']), 3, 'cert parse (7) before signature')
+            L, I, b'\x30\x00']), 3, 'cert parse (8) before signature')
         self.add('order_two_leaves_bad_sig', doc(p, new_key(), [
             L, I, mkcert('test leaf two', self.inter, bc=(False, None)).der]),
-            3, 'leaf choice (8) before signature')
+            3, 'leaf choice (9) before signature')
         c2 = self.claims()
         bad = c2.encode(drop=[-212])
         self.add('order_bad_claims_wrong_root', self.std_raw_payload(bad), 3,
-                 'chain before claims (17)', root='roots/other.pem')
+                 'chain before claims (20)', root='roots/other.pem')
         self.add('order_bad_claims_bad_sig',
                  self.std_raw_payload(bad, signer=new_key()), 4,
                  'signature before claims')
