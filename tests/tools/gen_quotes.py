@@ -5,7 +5,11 @@
 Independent of the kernel code: fresh P-384 keys and certificates
 (python3-cryptography) and the DICE quote document of ABI.md section 7
 built with python3-cbor2 (plus raw bytes where a vector needs an encoding
-cbor2 would not produce).  Nothing is reused between runs.
+cbor2 would not produce: RawMap for maps with duplicate keys, Raw for
+non-shortest heads and floats of a given width).  The claims are those
+go-tdx-guest reads (platform "0"/"1" -125 = TEE_TCB_SVN / TEE_TCB_SVN2);
+every standard leaf carries a critical tcg-dice-TcbInfo naming Intel
+Corporation, DER-encoded here.  Nothing is reused between runs.
 
   gen_quotes.py OUTDIR [--report FILE]
       OUTDIR/<name>.cbor, OUTDIR/roots/*.pem, OUTDIR/policies/*,
@@ -23,6 +27,7 @@ Runs only with Debian's /usr/bin/python3 (cbor2, cryptography).
 """
 import argparse
 import datetime
+import hashlib
 import json
 import os
 import sys
@@ -64,8 +69,41 @@ def bstr(b, width=None):
     return head(2, len(b), width) + b
 
 
+class Raw:
+    """Bytes spliced into a cb() encoding as they are (an item in a form
+    cbor2 would not write: non-shortest heads, floats of a given width)."""
+
+    def __init__(self, b):
+        self.b = b
+
+
+class RawMap:
+    """A map as a list of pairs, written in that order: two equal keys
+    are possible (cbor2 writes a dict, which has none)."""
+
+    def __init__(self, pairs):
+        self.pairs = list(pairs)
+
+
+def _cb_default(enc, v):
+    if isinstance(v, Raw):
+        enc.write(v.b)
+    elif isinstance(v, RawMap):
+        enc.encode_length(5, len(v.pairs))
+        for k, x in v.pairs:
+            enc.encode(k)
+            enc.encode(x)
+    else:
+        raise TypeError('cannot encode %r' % (v,))
+
+
 def cb(obj):
-    return cbor2.dumps(obj)
+    return cbor2.dumps(obj, default=_cb_default)
+
+
+def with_pairs(d, extra):
+    """dict d as a RawMap with extra pairs after its own."""
+    return RawMap(list(d.items()) + list(extra))
 
 
 def envelope(prot, unprot, payload, sig, tags=(61, 18), extra=()):
@@ -111,9 +149,13 @@ class Ent:
 
 
 def mkcert(cn, issuer=None, key=None, bc=(True, None), usage='ca',
-           nb=None, na=None, hash_alg=None, subject=None):
+           nb=None, na=None, hash_alg=None, subject=None, tcb=None,
+           tcb_crit=True, eku=None, eku_crit=False, exts=()):
     """issuer None: self-signed.  bc: (ca, pathlen) or None (absent);
-    usage: 'ca', 'leaf', a KeyUsage, or None (absent)."""
+    usage: 'ca', 'leaf', a KeyUsage, or None (absent); tcb: the DER of a
+    tcg-dice-TcbInfo extension value (critical unless tcb_crit is false);
+    eku: a list of key-purpose OIDs (dotted) for extendedKeyUsage; exts:
+    more (ExtensionType, critical) pairs, added last."""
     key = key or new_key()
     name = subject or mkname(cn)
     iname = issuer.cert.subject if issuer else name
@@ -136,6 +178,13 @@ def mkcert(cn, issuer=None, key=None, bc=(True, None), usage='ca',
         key.public_key()), False)
     b = b.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
         skey.public_key()), False)
+    if eku is not None:
+        b = b.add_extension(x509.ExtendedKeyUsage(
+            [x509.ObjectIdentifier(o) for o in eku]), eku_crit)
+    if tcb is not None:
+        b = b.add_extension(dice_ext(OID_TCB_INFO, tcb), tcb_crit)
+    for e, crit in exts:
+        b = b.add_extension(e, crit)
     if hash_alg is None:
         hash_alg = hashes.SHA384()
     return Ent(key, b.sign(skey, hash_alg))
@@ -171,6 +220,89 @@ def der_seq(content):
     return b'\x30' + der_len(len(content)) + content
 
 
+def tlv(tag, content):
+    return bytes([tag]) + der_len(len(content)) + content
+
+# ---- the TCG DICE extensions (docs/verifier.md step 17) ---------------------
+
+
+OID_TCB_INFO = '2.23.133.5.4.1'
+OID_MULTI_TCB_INFO = '2.23.133.5.4.5'
+OID_UEID = '2.23.133.5.4.4'
+OID_SHA384 = '2.16.840.1.101.3.4.2.2'
+EKU_ANY = '2.5.29.37.0'
+EKU_SERVER_AUTH = '1.3.6.1.5.5.7.3.1'
+EKU_ATTEST_INIT = '2.23.133.5.4.100.8'
+EKU_ATTEST_LOC = '2.23.133.5.4.100.9'
+EKU_IDENTITY_INIT = '2.23.133.5.4.100.6'
+INTEL = 'Intel Corporation'
+
+
+def oid_content(dotted):
+    """Content octets of the DER OBJECT IDENTIFIER dotted."""
+    a = [int(x) for x in dotted.split('.')]
+    out = b''
+    for v in [a[0] * 40 + a[1]] + a[2:]:
+        chunk = [v & 0x7f]
+        v >>= 7
+        while v:
+            chunk.append(0x80 | (v & 0x7f))
+            v >>= 7
+        out += bytes(reversed(chunk))
+    return out
+
+
+def der_uint(n):
+    """Content octets of a DER INTEGER n >= 0."""
+    return n.to_bytes(max(1, (n.bit_length() + 8) // 8), 'big')
+
+
+def fwid(digest, alg=OID_SHA384):
+    return der_seq(tlv(0x06, oid_content(alg)) + tlv(0x04, digest))
+
+
+def tcb_fields(vendor=INTEL, model=None, version=None, svn=None,
+               layer=None, index=None, fwids=None, flags=None,
+               vendor_info=None, type_=None, flags_mask=None):
+    """DiceTcbInfo fields as [(tag, content)] in tag order.  Strings may
+    be bytes (as they are); fwids: digests (bytes) or raw FWID DER (a
+    tuple (b'raw', der)); flags: BIT STRING content octets."""
+    f = []
+    for tag, v in ((0x80, vendor), (0x81, model), (0x82, version)):
+        if v is not None:
+            f.append((tag, v.encode() if isinstance(v, str) else v))
+    for tag, v in ((0x83, svn), (0x84, layer), (0x85, index)):
+        if v is not None:
+            f.append((tag, der_uint(v)))
+    if fwids is not None:
+        f.append((0xa6, b''.join(x[1] if isinstance(x, tuple) else fwid(x)
+                                 for x in fwids)))
+    for tag, v in ((0x87, flags), (0x88, vendor_info), (0x89, type_),
+                   (0x8a, flags_mask)):
+        if v is not None:
+            f.append((tag, v))
+    return f
+
+
+def tcb_info(fields=None, **kw):
+    """The DER of a DiceTcbInfo from tcb_fields() (or the fields given)."""
+    if fields is None:
+        fields = tcb_fields(**kw)
+    return der_seq(b''.join(tlv(t, c) for t, c in fields))
+
+
+def multi_tcb(infos):
+    return der_seq(b''.join(infos))
+
+
+def ueid(b):
+    return der_seq(tlv(0x04, b))
+
+
+def dice_ext(oid, value):
+    return x509.UnrecognizedExtension(x509.ObjectIdentifier(oid), value)
+
+
 def v1_of(ent, issuer):
     """ent's certificate as X.509 v1 (no version, no extensions), re-signed
     by issuer."""
@@ -186,9 +318,23 @@ def v1_of(ent, issuer):
 # ---- claims ----------------------------------------------------------------
 
 
+STD_MODEL = 'tdx-ext test TDX module'
+STD_LAYER = 1
+STD_SVN = 3
+
+
+def std_tcb(digest):
+    """The tcg-dice-TcbInfo of every standard test leaf: Intel's vendor
+    string (docs/verifier.md step 27's default), model, layer, svn and
+    one SHA-384 FWID."""
+    return tcb_info(vendor=INTEL, model=STD_MODEL, svn=STD_SVN,
+                    layer=STD_LAYER, fwids=[digest])
+
+
 def new_report():
     r = bytearray(os.urandom(1024))
     r[0:4] = b'\x81\x00\x00\x00'
+    r[512] &= 0xfe          # TD ATTRIBUTES.DEBUG clear (step 28)
     return bytes(r)
 
 
@@ -196,16 +342,20 @@ def dg(b):
     return [7, b]
 
 
-def values_of(r):
+def values_of(r, which):
+    """The values of each submodule's origin ("0") or current ("1")
+    evidence, as go-tdx-guest reads them: platform -125 = TEE_TCB_SVN
+    (TDREPORT 264..279) in "0", TEE_TCB_SVN2 (384..399) in "1"."""
     td = {-82: r[512:520], -83: dg(r[528:576]), -201: r[520:528],
           -203: dg(r[576:624]), -204: dg(r[624:672]),
           -205: dg(r[672:720])}
     for i in range(4):
         td[-206 - i] = dg(r[720 + 48 * i:768 + 48 * i])
+    svn = r[264:280] if which == '0' else r[384:400]
     return {
-        SM_PLATFORM: {-125: list(r[16:32])},
+        SM_PLATFORM: {-125: list(svn)},
         SM_SEAM: {-82: r[376:384], -83: dg(r[280:328]),
-                  -84: dg(r[328:376]), -125: list(r[264:280])},
+                  -84: dg(r[328:376])},
         SM_TD: td,
         SM_SERVICE: {-210: dg(r[912:960])},
     }
@@ -221,15 +371,17 @@ class Claims:
 
     def __init__(self, report):
         self.report = report
-        self.vals = values_of(report)                 # current ("1")
-        self.origin = values_of(report)               # origin ("0")
+        self.vals = values_of(report, '1')            # current ("1")
+        self.origin = values_of(report, '0')          # origin ("0")
         self.order = [SM_PLATFORM, SM_SEAM, SM_TD, SM_SERVICE]
+        self.no_current = set()     # ids written without a "1" map
         self.top = {1: 'tdx-ext test generator', 2: 'tdx-ext test TD',
                     265: bytes.fromhex('6086480186f84d010d01')}
         self.report_data = report[128:192]
         self.extra_submods = {}     # oid text -> raw value (Python)
         self.sm_override = {}       # id -> raw value of the submodule
         self.ce_override = {}       # (id, "0"/"1") -> the 571 tag's value
+        self.submods_pairs = []     # more (key, value) pairs of -11
 
     def submods(self):
         sm = {}
@@ -239,36 +391,45 @@ class Claims:
                 continue
             ent = {}
             for k, v in (('0', self.origin[i]), ('1', self.vals[i])):
+                if k == '1' and i in self.no_current:
+                    continue
                 ent[k] = self.ce_override.get(
                     (i, k), CBORTag(571, ce(MODEL[i], v)))
             sm[OID % i] = ent
         sm.update(self.extra_submods)
-        return sm
+        return with_pairs(sm, self.submods_pairs)
 
-    def encode(self, drop=(), over=None):
+    def encode(self, drop=(), over=None, pairs=()):
+        """The payload; pairs: more (key, value) pairs after the others
+        (duplicates possible)."""
         m = dict(self.top)
         m[-11] = self.submods()
         m[-212] = self.report_data
         for k in drop:
             m.pop(k, None)
         m.update(over or {})
-        return cb(m)
+        return cb(with_pairs(m, pairs))
+
+    def latest(self, i):
+        return self.origin[i] if i in self.no_current else self.vals[i]
 
     def expected(self):
-        """name -> hex of every step-22 name, from the current values."""
-        td, seam = self.vals[SM_TD], self.vals[SM_SEAM]
+        """name -> hex of every step-30 name, from the latest values."""
+        td, seam = self.latest(SM_TD), self.latest(SM_SEAM)
         d = lambda v: v[1] if isinstance(v, list) else v
         e = {'report_data': self.report_data, 'mrtd': d(td[-83]),
              'mr_config_id': d(td[-203]), 'mr_owner': d(td[-204]),
              'mr_owner_config': d(td[-205]), 'td_attributes': td[-82],
              'xfam': td[-201], 'mr_seam': d(seam[-83]),
              'mr_signer_seam': d(seam[-84]), 'seam_attributes': seam[-82],
-             'mr_service_td': d(self.vals[SM_SERVICE][-210])}
+             'mr_service_td': d(self.latest(SM_SERVICE)[-210]),
+             'tee_tcb_svn': bytes(self.origin[SM_PLATFORM][-125]),
+             'tee_tcb_svn2': bytes(self.vals[SM_PLATFORM][-125])}
         for i in range(4):
             e['rtmr%d' % i] = d(td[-206 - i])
         return {k: v.hex() for k, v in e.items()}
 
-# ---- the document ------------------------------------------------------------
+# ---- the document -----------------------------------------------------------
 
 
 def sign(key, tbs):
@@ -281,7 +442,7 @@ def sig_structure(prot, payload):
 
 
 def unprot_map(certs, label=32, kid=b'test-kid', ct='application/eat+cwt',
-               extra=None):
+               extra=None, pairs=()):
     m = {}
     if ct is not None:
         m[3] = ct
@@ -289,7 +450,7 @@ def unprot_map(certs, label=32, kid=b'test-kid', ct='application/eat+cwt',
         m[4] = kid
     m[label] = certs
     m.update(extra or {})
-    return cb(m)
+    return cb(with_pairs(m, pairs))
 
 
 def doc(payload, signer, certs, label=32, prot=PROT, signed_prot=None,
@@ -303,7 +464,7 @@ def doc(payload, signer, certs, label=32, prot=PROT, signed_prot=None,
         unprot = unprot_map(certs, label, **kw)
     return envelope(prot, unprot, payload, sig)
 
-# ---- vectors -----------------------------------------------------------------
+# ---- vectors ----------------------------------------------------------------
 
 
 class Gen:
@@ -314,11 +475,13 @@ class Gen:
         os.makedirs(os.path.join(out, 'roots'), exist_ok=True)
         os.makedirs(os.path.join(out, 'policies'), exist_ok=True)
         self.report = report
+        self.fwid = os.urandom(48)          # the standard leaf's FWID
+        self.tcb = std_tcb(self.fwid)
         self.root = mkcert('test root A')
         self.inter = mkcert('test intermediate A', self.root,
                             bc=(True, 0))
         self.leaf = mkcert('test leaf A', self.inter, bc=(False, None),
-                           usage='leaf')
+                           usage='leaf', tcb=self.tcb)
         self.root_pem = self.write_root('root', self.root)
 
     def write_root(self, name, *ents):
@@ -367,10 +530,31 @@ class Gen:
             kw.update((inter_kw or {}).get(i, {}))
             up = mkcert('test intermediate %s%d' % (tag, i), up, **kw)
             inters.append(up)
-        kw = dict(bc=(False, None), usage='leaf')
+        kw = dict(bc=(False, None), usage='leaf', tcb=self.tcb)
         kw.update(leaf_kw or {})
         leaf = mkcert('test leaf ' + tag, up, **kw)
         return root, inters, leaf
+
+    def chained(self, name, expect, why, args=None, n=1, root=None,
+                leaf_kw=None, inter_kw=None, claims=None, bag=None,
+                payload=None, label=32):
+        """A vector signed by the leaf of a fresh chain root -> n
+        intermediates -> leaf (x5bag [leaf, intermediates...] unless
+        bag(root, inters, leaf) says otherwise), its root pinned."""
+        r, ii, lf = self.chain(name, n, root=root, leaf_kw=leaf_kw,
+                               inter_kw=inter_kw)
+        rp = self.write_root('root_' + name, r)
+        certs = bag(r, ii, lf) if bag else [lf.der] + [x.der for x in ii]
+        if payload is None:
+            payload = (claims or self.claims()).encode()
+        self.add(name, doc(payload, lf, certs, label=label), expect, why,
+                 args, root=rp)
+        return r, ii, lf
+
+    def pol(self, name, text):
+        """policies/NAME.txt with text; returns ['--policy', path]."""
+        return ['--policy', self.write('policies/%s.txt' % name,
+                                       text.encode('utf-8'))]
 
     def generate(self):
         self.valid()
@@ -380,6 +564,16 @@ class Gen:
         self.signature()
         self.envelope()
         self.claims_vectors()
+        self.extensions()
+        self.dice_bounds()
+        self.eku()
+        self.duplicates()
+        self.go_shape()
+        self.profile()
+        self.tcb_rules()
+        self.min_svn()
+        self.sets()
+        self.usage_policy()
         self.order()
         with open(os.path.join(self.out, 'manifest.json'), 'w') as f:
             json.dump(self.man, f, indent=1)
@@ -399,7 +593,7 @@ class Gen:
                  0, 'x5chain [leaf, intermediate, root]')
         self.add('valid_x5chain_unordered',
                  self.std(label=33, certs=[L, R, I]), 0,
-                 'x5chain leaf first, the rest found by name (rule 11)')
+                 'x5chain leaf first, the rest found by name (step 12)')
         r3, i3, l3 = self.chain('C', 3)
         rp = self.write_root('root_c', r3)
         bag = [i3[1].der, l3.der, i3[2].der, i3[0].der]
@@ -429,7 +623,7 @@ class Gen:
         rl, il, ll = self.chain('F', 1, leaf_kw=dict(bc=(True, None)))
         rpl = self.write_root('root_f', rl)
         self.add('valid_leaf_is_ca', doc(p, ll, [ll.der, il[0].der]), 0,
-                 'leaf with cA TRUE is allowed (rule 16)', root=rpl)
+                 'leaf with cA TRUE is allowed (step 19)', root=rpl)
         rn, inn, ln = self.chain('G', 1, leaf_kw=dict(usage=None, bc=None))
         rpn = self.write_root('root_g', rn)
         self.add('valid_leaf_no_ku_no_bc', doc(p, ln, [ln.der, inn[0].der]),
@@ -451,9 +645,15 @@ class Gen:
         self.add('valid_no_kid_ct', self.std(kid=None, ct=None), 0,
                  'no kid, no content type')
         c2 = self.claims()
+        c2.order = [SM_PLATFORM, SM_TD]
+        self.add('valid_platform_td_only', self.std(c2), 0,
+                 'only the platform and TD body submodules (SEAM and '
+                 'service TD optional, step 21)')
+        c2 = self.claims()
         c2.order = [SM_TD]
-        self.add('valid_td_only', self.std(c2), 0,
-                 'only the TD body submodule (others optional)')
+        self.add('td_only', self.std(c2), 2,
+                 'only the TD body submodule: the platform submodule is '
+                 'required (step 21)')
         c2 = self.claims()
         c2.extra_submods['1.2.3.4'] = {'0': 5, 'x': 'anything'}
         c2.extra_submods[OID % 9] = 'unknown OID, ignored'
@@ -475,9 +675,14 @@ class Gen:
         self.add('valid_digest_bare', self.std(c2), 0,
                  'mrtd as a bare bstr', ['--mrtd', c.expected()['mrtd']])
         c2 = self.claims()
+        del c2.top[1], c2.top[2]
+        self.add('valid_no_iss_sub', self.std(c2), 0,
+                 'iss and sub are optional (step 20; iss not in policy)')
+        c2 = self.claims()
         c2.top = {}
-        self.add('valid_no_iss_sub_profile', self.std(c2), 0,
-                 'iss, sub, eat_profile are optional')
+        self.add('no_iss_sub_profile', self.std(c2), 5,
+                 'no iss, sub, eat_profile: well-formed (step 20), but a '
+                 'quote without eat_profile fails step 25')
         c2 = self.claims()
         c2.top[-77] = [1, 2, 3]
         c2.top['x'] = b'y'
@@ -488,7 +693,7 @@ class Gen:
         prot = bytes.fromhex('a1' '1801' '39' '0022')
         self.add('valid_prot_nonshortest', self.std(prot=prot), 0,
                  'protected {1: -35} in non-shortest form, signed as sent '
-                 '(rule 2: shortest form not required)')
+                 '(step 2: shortest form not required)')
         pl = c.encode()
         sig = sign(self.leaf.key, sig_structure(PROT, pl))
         un = unprot_map([L, I])
@@ -530,12 +735,12 @@ class Gen:
         self.add('valid_size_16mib', big, 0, 'exactly 16 MiB')
         big = self.padded(MAX_QUOTE + 1)
         self.add('oversize_16mib_plus_1', big, 2,
-                 '16 MiB + 1 byte, otherwise valid (rule 1)')
-        # item-count boundary (rule 2): the standard document has 15
+                 '16 MiB + 1 byte, otherwise valid (step 1)')
+        # item-count boundary (step 2): the standard document has 15
         # heads; key 99 and its array head add 2, the array's ints the rest
         n = 65536 - 17
         for extra, exp, why in ((0, 0, 'exactly 65536 data items'),
-                                (1, 2, '65537 data items (rule 2)')):
+                                (1, 2, '65537 data items (step 2)')):
             pl = self.claims().encode()
             un = unprot_map([self.leaf.der, self.inter.der],
                             extra={99: [0] * (n + extra)})
@@ -578,7 +783,7 @@ class Gen:
                  file=q)
         self.add('policy_rtmr2', None, 0, '--rtmr 2 matches',
                  ['--rtmr', '2=' + e['rtmr2']], file=q)
-        lines = ['# every name of rule 22', '']
+        lines = ['# every name of step 30', '']
         lines += ['%s = %s' % kv for kv in sorted(e.items())]
         self.write('policies/all.txt', ('\n'.join(lines) + '\n').encode())
         self.add('policy_file_all', None, 0, 'policy file, every name',
@@ -606,7 +811,7 @@ class Gen:
                      'policy file, %s differs' % name, ['--policy', rel],
                      file=q)
         c2 = self.claims()
-        c2.order = [SM_TD, SM_SEAM]
+        c2.order = [SM_PLATFORM, SM_TD, SM_SEAM]
         self.add('policy_missing_claim', self.std(c2), 5,
                  'mr_service_td expected, no service TD submodule',
                  ['--policy', self.write('policies/servtd.txt', (
@@ -636,10 +841,12 @@ class Gen:
                   e['report_data'][2:]], file=q)
         self.add('usage_rtmr4', None, 1, 'rtmr4 is no name',
                  ['--rtmr', '4=' + e['rtmr0']], file=q)
-        self.add('usage_twice_cli', None, 1, '--mrtd given twice',
+        self.add('policy_mrtd_twice_cli', None, 0,
+                 '--mrtd given twice: a set of two equal values (step 30, '
+                 '"Writing policy")',
                  ['--mrtd', e['mrtd'], '--mrtd', e['mrtd']], file=q)
-        self.add('usage_twice_policy', None, 1,
-                 '--mrtd and mrtd in the policy file',
+        self.add('policy_mrtd_cli_and_file', None, 0,
+                 '--mrtd and mrtd in the policy file: one set',
                  ['--mrtd', e['mrtd'], '--policy', 'policies/all.txt'],
                  file=q)
         self.add('usage_policy_unknown', None, 1, 'unknown policy name',
@@ -712,7 +919,7 @@ class Gen:
                         usage=ku(digsig=True)))
         one('leaf_no_digsig', 'leaf keyUsage without digitalSignature',
             leaf_kw=dict(usage=ku(keyagree=True)))
-        one('p256_leaf', 'leaf key P-256 (rule 9)',
+        one('p256_leaf', 'leaf key P-256 (step 10)',
             leaf_kw=dict(key=new_key(ec.SECP256R1())))
         one('p256_intermediate', 'intermediate key P-256',
             inter_kw={0: dict(key=new_key(ec.SECP256R1()))})
@@ -775,11 +982,11 @@ class Gen:
         one('leaf_cert_garbage', 'leaf not X.509',
             bag=lambda r, ii, lf: [b'\x04\x02ab', ii[0].der])
         self.add('x5bag_single_empty_bstr', doc(p, self.leaf, b''), 3,
-                 'x5bag h\'\': passes rule 5 (only array elements must be '
-                 'non-empty), fails rule 7')
+                 'x5bag h\'\': passes step 6 (only array elements must be '
+                 'non-empty), fails step 8')
         one('missing_intermediate', 'bag without the intermediate',
             bag=lambda r, ii, lf: [lf.der])
-        # rule 7: DER.  Properly re-signed, but not DER.
+        # step 8: DER.  Properly re-signed, but not DER.
         for name, fix, why in (
                 ('ber_critical_boolean', _ber_critical,
                  'intermediate: Extension.critical BOOLEAN 0x01, not 0xff'),
@@ -790,16 +997,23 @@ class Gen:
             r, ii, lf = self.chain(name, 1, inter_kw={0: dict(bc=(True, 0))})
             rp = self.write_root('root_' + name, r)
             self.add(name, doc(p, lf, [lf.der, _resign(ii[0], r, fix)]), 3,
-                     why + ' (rule 7: certificates are DER)', root=rp)
+                     why + ' (step 8: certificates are DER)', root=rp)
         rk = mkcert('test root leaf_is_root',
-                    usage=ku(digsig=True, certsign=True))
+                    usage=ku(digsig=True, certsign=True), tcb=self.tcb)
+        rkp = self.write_root('root_leaf_is_root', rk)
         self.add('leaf_is_root', doc(p, rk, [rk.der]), 0,
-                 'the pinned root signs the quote itself (digitalSignature)',
-                 root=self.write_root('root_leaf_is_root', rk))
+                 'the pinned root signs the quote itself (digitalSignature); '
+                 'no certificate below the root, so no TCB info (step 27): '
+                 'require_tcb_info = no',
+                 self.pol('no_tcb', 'require_tcb_info = no\n'), root=rkp)
+        self.add('leaf_is_root_tcb', None, 5,
+                 'the pinned root signs the quote and has Intel\'s '
+                 'TcbInfo, but the root is not counted (step 27)',
+                 root=rkp, file='leaf_is_root.cbor')
         rk = mkcert('test root leaf_is_root_no_digsig')
         self.add('leaf_is_root_no_digsig', doc(p, rk, [rk.der]), 3,
                  'the pinned root signs the quote, keyUsage lacks '
-                 'digitalSignature (rule 16)',
+                 'digitalSignature (step 19)',
                  root=self.write_root('root_leaf_is_root_no_digsig', rk))
         one('leaf_tampered_tbs', 'leaf subject changed after signing',
             bag=lambda r, ii, lf: [_tamper_tbs(lf.der), ii[0].der])
@@ -807,12 +1021,12 @@ class Gen:
         rp = self.write_root('root_x5chain_extra', r, other)
         for name, extra, why in (
                 ('x5chain_pinned_root_extra', other,
-                 'another pinned root in the x5chain (rule 12)'),
+                 'another pinned root in the x5chain (step 13)'),
                 ('x5chain_self_signed_extra', mkcert('self signed 2'),
-                 'a self-signed non-root in the x5chain (rule 12)'),
+                 'a self-signed non-root in the x5chain (step 13)'),
                 ('x5chain_unrelated_extra',
                  mkcert('unrelated 2', other, bc=(False, None)),
-                 'a cert off the path in the x5chain (rule 12)')):
+                 'a cert off the path in the x5chain (step 13)')):
             self.add(name, doc(p, lf, [lf.der, ii[0].der, extra.der],
                                label=33), 3, why, root=rp)
 
@@ -828,7 +1042,7 @@ class Gen:
         self.add('sig_other_protected',
                  doc(p, self.leaf, [L, I], prot=bytes.fromhex('a101390022'),
                      signed_prot=PROT), 4,
-                 'signed over a1013822, sent non-shortest (rule 10: '
+                 'signed over a1013822, sent non-shortest (step 11: '
                  'protected as received)')
         self.add('sig_other_protected2',
                  doc(p, self.leaf, [L, I],
@@ -864,7 +1078,7 @@ class Gen:
         def m(name, data, why):
             self.add(name, data, 2, why)
 
-        m('empty_file', b'', '0 bytes (rule 1)')
+        m('empty_file', b'', '0 bytes (step 1)')
         m('sig_95', envelope(PROT, un, p, sig[:95]), '95-byte signature')
         m('sig_97', envelope(PROT, un, p, sig + b'\x00'), '97-byte sig')
         m('sig_not_bstr', envelope(PROT, un, p, b'')[:-1] + cb(list(sig)),
@@ -1024,9 +1238,9 @@ class Gen:
            'no TD body submodule')
         cm('td_submod_not_map', lambda c: c.sm_override.update({4: [1]}),
            'TD submodule an array')
-        cm('td_no_current', lambda c: c.sm_override.update(
+        cm('valid_td_no_current', lambda c: c.sm_override.update(
             {4: {'0': CBORTag(571, ce('tdx-td', c.vals[4]))}}),
-           'TD submodule without "1"')
+           'TD submodule without "1": optional (step 21)', expect=0)
         cm('td_no_origin', lambda c: c.sm_override.update(
             {4: {'1': CBORTag(571, ce('tdx-td', c.vals[4]))}}),
            'TD submodule without "0"')
@@ -1079,16 +1293,23 @@ class Gen:
         cm('attributes_digest', lambda c: c.vals[4].update(
             {-82: [7, b'a' * 8]}), 'td attributes a digest array')
         cm('xfam_int', lambda c: c.vals[4].update({-201: 3}), 'xfam an int')
-        cm('tcb_svn_256', lambda c: c.vals[8][-125].__setitem__(3, 256),
-           'SEAM tee_tcb_svn element 256')
-        cm('tcb_svn_negative', lambda c: c.vals[8][-125].__setitem__(0, -1),
-           'SEAM tee_tcb_svn element -1')
-        cm('tcb_svn_bstr', lambda c: c.vals[8].update({-125: b'\x01' * 16}),
-           'tee_tcb_svn a bstr')
-        cm('tcb_svn_text_elem', lambda c: c.vals[8][-125].__setitem__(
-            1, 'x'), 'tee_tcb_svn element a tstr')
-        cm('cpusvn_256', lambda c: c.vals[1][-125].__setitem__(15, 256),
-           'platform cpusvn element 256')
+        P = SM_PLATFORM
+        cm('tcb_svn_256', lambda c: c.origin[P][-125].__setitem__(3, 256),
+           'tee_tcb_svn (platform "0" -125) element 256 (step 22)')
+        cm('tcb_svn_negative', lambda c: c.origin[P][-125].__setitem__(
+            0, -1), 'tee_tcb_svn element -1 (step 22)')
+        cm('tcb_svn_bstr', lambda c: c.origin[P].update(
+            {-125: b'\x01' * 16}), 'tee_tcb_svn a 16-byte bstr: one byte '
+           'per component (step 22)', expect=0)
+        cm('tcb_svn_text_elem', lambda c: c.origin[P][-125].__setitem__(
+            1, 'x'), 'tee_tcb_svn element a tstr (step 22)')
+        cm('tcb_svn_int', lambda c: c.origin[P].update({-125: 5}),
+           'tee_tcb_svn an int (step 22)')
+        cm('tcb_svn2_256', lambda c: c.vals[P][-125].__setitem__(15, 256),
+           'tee_tcb_svn2 (platform "1" -125) element 256 (step 22)')
+        cm('seam_svn_256', lambda c: c.vals[SM_SEAM].update(
+            {-125: [256] + [0] * 15}),
+           'SEAM -125 (a known key in any submodule) element 256 (step 22)')
         cm('servtd_int', lambda c: c.vals[7].update({-210: 1}),
            'mr_service_td an int')
         cm('seam_ce_untagged', lambda c: c.ce_override.update(
@@ -1100,10 +1321,14 @@ class Gen:
         cm('sub_bstr', lambda c: c.top.update({2: b'x'}), 'sub a bstr')
         cm('profile_text', lambda c: c.top.update({265: '1.2.3'}),
            'eat_profile a tstr')
-        cm('tcb_svn_255', lambda c: c.vals[8][-125].__setitem__(3, 255),
+        cm('tcb_svn_255', lambda c: c.origin[P][-125].__setitem__(3, 255),
            'tee_tcb_svn element 255 is fine', expect=0)
-        cm('tcb_svn_empty', lambda c: c.vals[8].update({-125: []}),
-           'tee_tcb_svn [] is an array of uints', expect=0)
+        cm('seam_svn_empty', lambda c: c.vals[SM_SEAM].update({-125: []}),
+           'SEAM -125 [] is an array of uints; the 16-component rule is '
+           'the platform\'s (steps 22-23)', expect=0)
+        cm('tcb_svn_empty', lambda c: c.origin[P].update({-125: []}),
+           'tee_tcb_svn [] : platform "0" -125 needs 16 components '
+           '(step 23)')
         cm('digest_alg_negative', lambda c: c.vals[4].update(
             {-206: [-44, b'x' * 48]}), 'digest alg a negative int',
            expect=0)
@@ -1115,7 +1340,7 @@ class Gen:
         p = c.encode()
         L, I = self.leaf.der, self.inter.der
         self.add('order_bad_sig_wrong_root', doc(p, new_key(), [L, I]), 4,
-                 'signature (10) before chain (11-16)',
+                 'signature (11) before chain (12-19)',
                  root='roots/other.pem')
         self.add('order_bad_sig_expired', doc(p, new_key(), [
             L, mkcert('test intermediate A', self.root, key=self.inter.key,
@@ -1125,17 +1350,17 @@ class Gen:
             key=new_key(ec.SECP256R1())))
         rp = self.write_root('root_ord1', r)
         self.add('order_p256_leaf_bad_sig', doc(p, new_key(), [
-            lf.der, ii[0].der]), 3, 'leaf key type (9) before signature',
+            lf.der, ii[0].der]), 3, 'leaf key type (10) before signature',
             root=rp)
         self.add('order_garbage_cert_bad_sig', doc(p, new_key(), [
-            L, I, b'\x30\x00']), 3, 'cert parse (7) before signature')
+            L, I, b'\x30\x00']), 3, 'cert parse (8) before signature')
         self.add('order_two_leaves_bad_sig', doc(p, new_key(), [
             L, I, mkcert('test leaf two', self.inter, bc=(False, None)).der]),
-            3, 'leaf choice (8) before signature')
+            3, 'leaf choice (9) before signature')
         c2 = self.claims()
         bad = c2.encode(drop=[-212])
         self.add('order_bad_claims_wrong_root', self.std_raw_payload(bad), 3,
-                 'chain before claims (17)', root='roots/other.pem')
+                 'chain before claims (20)', root='roots/other.pem')
         self.add('order_bad_claims_bad_sig',
                  self.std_raw_payload(bad, signer=new_key()), 4,
                  'signature before claims')
@@ -1151,6 +1376,1064 @@ class Gen:
         self.add('order_usage_over_malformed', None, 1,
                  'argument errors before the quote',
                  ['--mrtd', 'x'], file='truncated_9.cbor')
+        # the steps of issue 14 in their places
+        unk = [(x509.UnrecognizedExtension(x509.ObjectIdentifier(
+            '1.3.6.1.4.1.55555.1.1'), b'\x05\x00'), True)]
+        for tag, kw, why in (
+                ('crit_ext', dict(inter_kw={0: dict(exts=unk)}),
+                 'an unknown critical extension (16)'),
+                ('dice_bad', dict(inter_kw={0: dict(tcb=tcb_info(
+                    vendor=''))}), 'a DiceTcbInfo out of bounds (17)'),
+                ('eku', dict(leaf_kw=dict(eku=[EKU_SERVER_AUTH])),
+                 'a serverAuth-only leaf (19)')):
+            r, ii, lf = self.chain('order_' + tag, 1, **kw)
+            rp = self.write_root('root_order_' + tag, r)
+            self.add('order_%s_bad_sig' % tag, doc(p, new_key(), [
+                lf.der, ii[0].der]), 4, 'signature (11) before ' + why,
+                root=rp)
+            self.add('order_%s_bad_claims' % tag, doc(bad, lf, [
+                lf.der, ii[0].der]), 3, why + ' before claims (20)',
+                root=rp)
+        self.add('order_usage_over_crit_ext', None, 1,
+                 'argument errors before the quote\'s certificates',
+                 ['--profile', '3.1'], file='order_crit_ext_bad_claims.cbor',
+                 root='roots/root_order_crit_ext.pem')
+        dup = c2.encode(pairs=[(1, 'another issuer')])
+        self.add('order_dup_payload_wrong_root', self.std_raw_payload(dup),
+                 3, 'chain (12) before a duplicate key in the payload (3 '
+                 'on the payload, run at step 20)', root='roots/other.pem')
+        self.add('order_dup_payload_bad_sig',
+                 self.std_raw_payload(dup, signer=new_key()), 4,
+                 'signature before a duplicate key in the payload')
+        self.add('order_dup_quote_bad_sig',
+                 doc(p, new_key(), [L, I], pairs=[(4, b'kid 2')]), 2,
+                 'a duplicate key in the unprotected map (3) before the '
+                 'signature (11)')
+        self.add('order_dup_quote_wrong_root',
+                 doc(p, self.leaf, [L, I], pairs=[(4, b'kid 2')]), 2,
+                 'a duplicate key in the quote (3) before the chain',
+                 root='roots/other.pem')
+        self.add('order_claims_before_profile',
+                 self.std_raw_payload(c2.encode(drop=[-212, 265])), 2,
+                 'claims (20) before eat_profile (25)')
+        c3 = self.claims()
+        c3.top[265] = oid_content('1.2.3')
+        c3.origin[SM_TD][-82] = c3.vals[SM_TD][-82] = b'\x01' + bytes(7)
+        self.add('order_profile_before_debug', self.std(c3), 5,
+                 'eat_profile (25) and debug (28) both fail: policy')
+
+    # -- 3/0: step 16, critical extensions --
+    def extensions(self):
+        unk = '1.3.6.1.4.1.55555.1.1'
+
+        def unknown(crit):
+            return [(x509.UnrecognizedExtension(x509.ObjectIdentifier(unk),
+                                                b'\x05\x00'), crit)]
+        why = ('an unknown extension (%s) marked critical on the %%s: '
+               'untrusted (step 16, RFC 5280 4.2)' % unk)
+        self.chained('crit_unknown_intermediate', 3, why % 'intermediate',
+                     inter_kw={0: dict(exts=unknown(True))})
+        self.chained('crit_unknown_leaf', 3, why % 'leaf',
+                     leaf_kw=dict(exts=unknown(True)))
+        self.chained('crit_unknown_root', 3, why % 'root',
+                     root=mkcert('test root crit_unknown_root',
+                                 exts=unknown(True)))
+        self.chained('crit_unknown_second_intermediate', 3,
+                     why % 'upper of two intermediates', n=2,
+                     inter_kw={0: dict(exts=unknown(True))})
+        self.chained('noncrit_unknown', 0,
+                     'the same unknown extension, not critical, on leaf, '
+                     'intermediate and root: ignored (step 16)',
+                     root=mkcert('test root noncrit_unknown',
+                                 exts=unknown(False)),
+                     inter_kw={0: dict(exts=unknown(False))},
+                     leaf_kw=dict(exts=unknown(False)))
+        pol = x509.CertificatePolicies([x509.PolicyInformation(
+            x509.ObjectIdentifier('2.5.29.32.0'), None)])
+        self.chained('crit_cert_policies', 3,
+                     'certificatePolicies critical on the intermediate: not '
+                     'processed, so refused (step 16)',
+                     inter_kw={0: dict(exts=[(pol, True)])})
+        self.chained('noncrit_cert_policies', 0,
+                     'certificatePolicies not critical: ignored (step 16)',
+                     inter_kw={0: dict(exts=[(pol, False)])})
+        nc = x509.NameConstraints(
+            permitted_subtrees=[x509.DNSName('example.com')],
+            excluded_subtrees=None)
+        self.chained('crit_name_constraints', 3,
+                     'nameConstraints critical on the intermediate (step 16)',
+                     inter_kw={0: dict(exts=[(nc, True)])})
+        san = x509.SubjectAlternativeName([x509.DNSName('td.example')])
+        self.chained('crit_san_leaf', 3,
+                     'subjectAltName critical on the leaf (step 16)',
+                     leaf_kw=dict(exts=[(san, True)]))
+        self.chained('dice_tcbinfo_critical', 0,
+                     'critical DiceTcbInfo on the leaf and the intermediate: '
+                     'processed and parsed (steps 16-17)',
+                     inter_kw={0: dict(tcb=tcb_info(
+                         vendor=INTEL, model='layer 0', layer=0, svn=1))})
+        self.chained('dice_tcbinfo_noncritical', 0,
+                     'the leaf\'s DiceTcbInfo not critical: parsed and used '
+                     'all the same (steps 16, 17, 27)',
+                     leaf_kw=dict(tcb_crit=False))
+        self.chained('dice_multi_ueid_critical', 0,
+                     'critical MultiTcbInfo and UEID on the intermediate '
+                     '(steps 16-17)',
+                     inter_kw={0: dict(exts=[
+                         (dice_ext(OID_MULTI_TCB_INFO, multi_tcb(
+                             [tcb_info(), tcb_info(vendor='Other')])), True),
+                         (dice_ext(OID_UEID, ueid(os.urandom(16))), True)])})
+        self.chained('dice_on_root', 0,
+                     'DiceTcbInfo, MultiTcbInfo and UEID on the root too',
+                     root=mkcert('test root dice_on_root', tcb=tcb_info(),
+                                 exts=[(dice_ext(OID_MULTI_TCB_INFO,
+                                                 multi_tcb([tcb_info()])),
+                                        False),
+                                       (dice_ext(OID_UEID, ueid(b'u')),
+                                        True)]))
+        self.chained('dup_extension', 3,
+                     'the leaf\'s DiceTcbInfo twice (step 16: no extension '
+                     'appears twice)',
+                     bag=lambda r, ii, lf: [
+                         _resign(lf, ii[0], _dup_last_ext), ii[0].der])
+
+    # -- 3/0: step 17, the TCG DICE extensions' grammar and bounds --
+    def dice_bounds(self):
+        def v(name, expect, value, why, oid=OID_TCB_INFO, crit=True,
+              where='intermediate'):
+            e = [(dice_ext(oid, value), crit)]
+            why = '%s on the %s (step 17)' % (why, where)
+            if where == 'intermediate':
+                self.chained(name, expect, why, inter_kw={0: dict(exts=e)})
+            elif where == 'root':
+                self.chained(name, expect, why, root=mkcert(
+                    'test root ' + name, exts=e))
+            else:
+                self.chained(name, expect, why, leaf_kw=dict(tcb=value))
+
+        def f(**kw):
+            return tcb_info(**kw)
+
+        def raw(fields):
+            return tcb_info(fields=fields)
+        v('dice_empty', 0, der_seq(b''), 'DiceTcbInfo with no field')
+        v('dice_all_fields', 0, f(
+            vendor='V', model='M', version='1', svn=0, layer=0, index=0,
+            fwids=[b'\x01'], flags=b'\x00', vendor_info=b'',
+            type_=b'', flags_mask=b'\x00'), 'every field, each at its lower '
+          'bound')
+        for fld in ('vendor', 'model', 'version'):
+            v('dice_%s_255' % fld, 0, f(**{fld: 'v' * 255}),
+              '%s of 255 bytes' % fld)
+            v('dice_%s_256' % fld, 3, f(**{fld: 'v' * 256}),
+              '%s of 256 bytes' % fld)
+        v('dice_vendor_empty', 3, f(vendor=''), 'vendor of 0 bytes')
+        v('dice_vendor_utf8', 0, f(vendor='\u00e9' * 127),
+          'vendor of 127 two-byte UTF-8 characters (254 bytes)')
+        v('dice_vendor_nul', 3, f(vendor='Intel\x00Corporation'),
+          'vendor with a NUL')
+        v('dice_vendor_bad_utf8', 3, f(vendor=b'Intel \xc3\x28'),
+          'vendor not UTF-8')
+        v('dice_vendor_overlong', 3, f(vendor=b'\xc0\xaf'),
+          'vendor with an overlong UTF-8 sequence')
+        v('dice_vendor_surrogate', 3, f(vendor=b'\xed\xa0\x80'),
+          'vendor with a UTF-8 encoded surrogate')
+        v('dice_fwids_1', 0, f(fwids=[b'\x01']), '1 FWID')
+        v('dice_fwids_16', 0, f(fwids=[os.urandom(48)] * 16), '16 FWIDs')
+        v('dice_fwids_17', 3, f(fwids=[os.urandom(48)] * 17), '17 FWIDs')
+        v('dice_fwids_0', 3, f(fwids=[]), 'fwids an empty SEQUENCE')
+        v('dice_digest_64', 0, f(fwids=[os.urandom(64)]),
+          'FWID digest of 64 bytes')
+        v('dice_digest_65', 3, f(fwids=[os.urandom(65)]),
+          'FWID digest of 65 bytes')
+        v('dice_digest_0', 3, f(fwids=[b'']), 'FWID digest of 0 bytes')
+        alg32 = b'\x2a' + b'\x01' * 31
+        alg33 = alg32 + b'\x01'
+        fw = lambda alg: (b'raw', der_seq(tlv(0x06, alg) +
+                                         tlv(0x04, os.urandom(48))))
+        v('dice_hash_alg_32', 0, f(fwids=[fw(alg32)]),
+          'FWID hashAlg OID of 32 content bytes')
+        v('dice_hash_alg_33', 3, f(fwids=[fw(alg33)]),
+          'FWID hashAlg OID of 33 content bytes')
+        v('dice_hash_alg_bad', 3, f(fwids=[fw(b'\x2a\x86')]),
+          'FWID hashAlg OID whose last byte has its top bit set')
+        v('dice_hash_alg_nonminimal', 3, f(fwids=[fw(b'\x2a\x80\x01')]),
+          'FWID hashAlg OID with an arc not in minimal base-128')
+        v('dice_fwid_3_items', 3, f(fwids=[(b'raw', der_seq(
+            tlv(0x06, oid_content(OID_SHA384)) + tlv(0x04, b'x') +
+            tlv(0x04, b'y')))]), 'FWID with a third element')
+        v('dice_fwid_swapped', 3, f(fwids=[(b'raw', der_seq(
+            tlv(0x04, b'x') + tlv(0x06, oid_content(OID_SHA384))))]),
+          'FWID {OCTET STRING, OID}')
+        for fld, tag in (('svn', 0x83), ('layer', 0x84), ('index', 0x85)):
+            v('dice_%s_max' % fld, 0, f(**{fld: (1 << 63) - 1}),
+              '%s 2^63-1' % fld)
+            v('dice_%s_2_63' % fld, 3, f(**{fld: 1 << 63}),
+              '%s 2^63' % fld)
+        v('dice_svn_0', 0, f(svn=0), 'svn 0')
+        v('dice_svn_negative', 3, raw([(0x80, b'V'), (0x83, b'\xff')]),
+          'svn -1')
+        v('dice_svn_nonminimal', 3, raw([(0x83, b'\x00\x05')]),
+          'svn 5 as 00 05 (not DER)')
+        v('dice_svn_empty', 3, raw([(0x83, b'')]), 'svn with no content')
+        v('dice_wrong_order', 3, raw([(0x81, b'M'), (0x80, b'V')]),
+          'model [1] before vendor [0]')
+        v('dice_duplicate_field', 3, raw([(0x80, b'V'), (0x80, b'V')]),
+          'vendor twice')
+        v('dice_unknown_field', 3, raw([(0x80, b'V'), (0x8b, b'x')]),
+          'an unknown field [11]')
+        v('dice_universal_field', 3, raw([(0x80, b'V'), (0x0c, b'x')]),
+          'a UTF8String field without a context tag')
+        v('dice_fwids_primitive', 3, raw([(0x86, fwid(b'x'))]),
+          'fwids with a primitive [6] tag')
+        v('dice_vendor_constructed', 3, raw([(0xa0, tlv(0x0c, b'V'))]),
+          'vendor with a constructed [0] tag')
+        good = f(vendor=INTEL)
+        v('dice_trailing_bytes', 3, good + b'\x00',
+          'DiceTcbInfo followed by a byte')
+        v('dice_trailing_item', 3, good + good,
+          'two DiceTcbInfo in one extension')
+        v('dice_set', 3, b'\x31' + good[1:], 'a SET, not a SEQUENCE')
+        v('dice_long_length', 3, b'\x30\x81' + good[1:],
+          'SEQUENCE length in long form (not DER)')
+        v('dice_indefinite', 3, b'\x30\x80' + good[2:] + b'\x00\x00',
+          'SEQUENCE of indefinite length')
+        v('dice_truncated', 3, good[:-1], 'DiceTcbInfo truncated')
+        v('dice_empty_value', 3, b'', 'an empty extension value')
+        for fld in ('flags', 'flags_mask'):
+            v('dice_%s_32' % fld, 0, f(**{fld: b'\x00' + b'\xff' * 4}),
+              '%s of 32 bits' % fld)
+            v('dice_%s_33' % fld, 3, f(**{fld: b'\x07' + b'\xff' * 4 +
+                                          b'\x80'}),
+              '%s of 33 bits' % fld)
+        v('dice_flags_0', 0, f(flags=b'\x00'), 'flags of 0 bits')
+        v('dice_flags_padding', 3, f(flags=b'\x01\xff'),
+          'flags with a padding bit set')
+        v('dice_flags_unused_8', 3, f(flags=b'\x08\x00'),
+          'flags with 8 unused bits')
+        v('dice_flags_empty_unused', 3, f(flags=b'\x01'),
+          'flags of no byte with 1 unused bit')
+        v('dice_flags_no_content', 3, f(flags=b''),
+          'flags without the unused-bits byte')
+        for fld in ('vendor_info', 'type_'):
+            n = fld.rstrip('_')
+            v('dice_%s_1024' % n, 0, f(**{fld: os.urandom(1024)}),
+              '%s of 1024 bytes' % n)
+            v('dice_%s_1025' % n, 3, f(**{fld: os.urandom(1025)}),
+              '%s of 1025 bytes' % n)
+        v('dice_bad_noncritical', 3, f(vendor='v' * 256),
+          'a DiceTcbInfo out of bounds, not critical', crit=False)
+        v('dice_bad_on_root', 3, f(vendor='v' * 256),
+          'a DiceTcbInfo out of bounds', where='root')
+        v('dice_bad_on_leaf', 3, f(vendor=INTEL, svn=1 << 63),
+          'the leaf\'s DiceTcbInfo out of bounds', where='leaf')
+        one = f(vendor=INTEL)
+        M = OID_MULTI_TCB_INFO
+        v('multi_0', 3, multi_tcb([]), 'MultiTcbInfo of 0 entries', oid=M)
+        v('multi_1', 0, multi_tcb([one]), 'MultiTcbInfo of 1 entry', oid=M)
+        v('multi_16', 0, multi_tcb([one] * 16), 'MultiTcbInfo of 16 entries',
+          oid=M)
+        v('multi_17', 3, multi_tcb([one] * 17), 'MultiTcbInfo of 17 entries',
+          oid=M)
+        v('multi_entry_bad', 3, multi_tcb([one, f(vendor='')]),
+          'MultiTcbInfo whose second entry has an empty vendor', oid=M)
+        v('multi_entry_not_seq', 3, multi_tcb([one, tlv(0x04, b'x')]),
+          'MultiTcbInfo with an OCTET STRING entry', oid=M)
+        v('multi_trailing', 3, multi_tcb([one]) + b'\x00',
+          'MultiTcbInfo followed by a byte', oid=M)
+        U = OID_UEID
+        v('ueid_0', 3, ueid(b''), 'UEID of 0 bytes', oid=U)
+        v('ueid_1', 0, ueid(b'\x01'), 'UEID of 1 byte', oid=U)
+        v('ueid_64', 0, ueid(os.urandom(64)), 'UEID of 64 bytes', oid=U)
+        v('ueid_65', 3, ueid(os.urandom(65)), 'UEID of 65 bytes', oid=U)
+        v('ueid_two_items', 3, der_seq(tlv(0x04, b'a') + tlv(0x04, b'b')),
+          'UEID SEQUENCE of two OCTET STRINGs', oid=U)
+        v('ueid_not_octets', 3, der_seq(tlv(0x0c, b'a')),
+          'UEID holding a UTF8String', oid=U)
+        v('ueid_trailing', 3, ueid(b'a') + b'\x00',
+          'UEID followed by a byte', oid=U)
+
+    # -- 3/0: step 19, the leaf's extendedKeyUsage --
+    def eku(self):
+        for name, purposes, expect, why in (
+                ('eku_server_auth', [EKU_SERVER_AUTH], 3,
+                 'TLS server authentication only: not a quoting key'),
+                ('eku_identity_init', [EKU_IDENTITY_INIT], 3,
+                 'tcg-dice-kp-identityInit only: a DICE purpose, but not '
+                 'attestation'),
+                ('eku_any', [EKU_ANY], 0, 'anyExtendedKeyUsage'),
+                ('eku_attest_init', [EKU_ATTEST_INIT], 0,
+                 'tcg-dice-kp-attestInit'),
+                ('eku_attest_loc', [EKU_ATTEST_LOC], 0,
+                 'tcg-dice-kp-attestLoc'),
+                ('eku_server_auth_attest_loc',
+                 [EKU_SERVER_AUTH, EKU_ATTEST_LOC], 0,
+                 'serverAuth and tcg-dice-kp-attestLoc')):
+            self.chained(name, expect, 'leaf extendedKeyUsage: %s (step 19)'
+                         % why, leaf_kw=dict(eku=purposes))
+        self.chained('eku_attest_loc_critical', 0,
+                     'leaf extendedKeyUsage tcg-dice-kp-attestLoc, critical '
+                     '(steps 16, 19)',
+                     leaf_kw=dict(eku=[EKU_ATTEST_LOC], eku_crit=True))
+        self.chained('eku_issuer_server_auth', 0,
+                     'intermediate extendedKeyUsage serverAuth only: the EKU '
+                     'of issuers is not checked (step 19)',
+                     inter_kw={0: dict(eku=[EKU_SERVER_AUTH])})
+        self.chained('eku_issuer_server_auth_leaf_too', 3,
+                     'intermediate and leaf extendedKeyUsage serverAuth '
+                     'only: the leaf\'s decides (step 19)',
+                     inter_kw={0: dict(eku=[EKU_SERVER_AUTH])},
+                     leaf_kw=dict(eku=[EKU_SERVER_AUTH]))
+
+    # -- 2/0: step 3, duplicate map keys --
+    def duplicates(self):
+        c = self.claims()
+        p = c.encode()
+        L, I = self.leaf.der, self.inter.der
+        sig = sign(self.leaf.key, sig_structure(PROT, p))
+
+        def env(name, unprot, why, expect=2):
+            self.add(name, envelope(PROT, unprot, p, sig), expect,
+                     why + ' (step 3)')
+        env('dup_unprotected_kid', unprot_map([L, I], pairs=[(4, b'k2')]),
+            'unprotected map with kid (4) twice')
+        env('dup_unprotected_x5bag', unprot_map([L, I], pairs=[(32, [L, I])]),
+            'unprotected map with x5bag (32) twice, the same value')
+        env('dup_unprotected_nonshortest',
+            unprot_map([L, I], pairs=[(Raw(b'\x19\x00\x04'), b'k2')]),
+            'unprotected map with 4 as 0x04 and as 0x19 0x00 0x04')
+        env('dup_unprotected_nested',
+            unprot_map([L, I], extra={99: [RawMap([(1, 1), (1, 2)])]}),
+            'an unknown unprotected value [ {1: 1, 1: 2} ]')
+        env('dup_unprotected_text',
+            unprot_map([L, I], extra={'note': 1},
+                       pairs=[(Raw(b'\x78\x04note'), 2)]),
+            'unprotected map with "note" twice, one head non-shortest')
+        for name, prot, why in (
+                ('dup_protected', bytes.fromhex('a2013822013822'),
+                 '{1: -35, 1: -35}'),
+                ('dup_protected_nonshortest', bytes.fromhex('a20138221801'
+                                                            '390022'),
+                 '{1: -35, 0x18 0x01: 0x39 0x00 0x22}')):
+            self.add(name, doc(p, self.leaf, [L, I], prot=prot), 2,
+                     'protected header ' + why + ', signed as sent (steps '
+                     '3, 5)')
+
+        def pay(name, why, expect=2, pairs=(), mutate=None):
+            c = self.claims()
+            if mutate:
+                mutate(c)
+            self.add(name, self.std_raw_payload(c.encode(pairs=pairs)),
+                     expect, why + ' (step 3, on the payload: step 20)')
+        pay('dup_payload_iss', 'payload with iss (1) twice',
+            pairs=[(1, 'another issuer')])
+        pay('dup_payload_nonshortest',
+            'payload with key 1 as 0x01 and as 0x18 0x01',
+            pairs=[(Raw(b'\x18\x01'), 'another issuer')])
+        pay('dup_payload_report_data',
+            'payload with -212 as 0x38 0xd3 and as 0x39 0x00 0xd3',
+            pairs=[(Raw(b'\x39\x00\xd3'), bytes(64))])
+        pay('dup_payload_nested', 'payload -77: [{"a": 1, "a": 2}]',
+            pairs=[(-77, [RawMap([('a', 1), ('a', 2)])])])
+        pay('dup_submods', 'submods with the platform OID twice',
+            mutate=lambda c: c.submods_pairs.append((OID % SM_PLATFORM, {
+                '0': CBORTag(571, ce(MODEL[1], c.origin[1])),
+                '1': CBORTag(571, ce(MODEL[1], c.vals[1]))})))
+        pay('dup_submods_unknown_oid',
+            'submods with an unknown OID twice (ignored, but a map all '
+            'the same)',
+            mutate=lambda c: c.submods_pairs.extend(
+                [('1.2.3.4', 1), ('1.2.3.4', 2)]))
+
+        def td(c, origin, current, extra=()):
+            c.sm_override[SM_TD] = RawMap(
+                [('0', CBORTag(571, ce(MODEL[4], origin)))] + list(extra) +
+                [('1', CBORTag(571, ce(MODEL[4], current)))])
+        pay('dup_submodule_origin', 'TD submodule map with "0" twice',
+            mutate=lambda c: td(c, c.origin[4], c.vals[4], [
+                ('0', CBORTag(571, ce(MODEL[4], c.origin[4])))]))
+        pay('dup_submodule_unknown_key',
+            'TD submodule map with an ignored key "x" twice',
+            mutate=lambda c: td(c, c.origin[4], c.vals[4], [
+                ('x', 1), ('x', 1)]))
+        pay('dup_ce_values',
+            'TD current concise evidence: values map with -83 twice',
+            mutate=lambda c: c.ce_override.update({(4, '1'): CBORTag(
+                571, ce(MODEL[4], with_pairs(c.vals[4], [
+                    (-83, c.vals[4][-83])])))}))
+        pay('dup_ce_values_nonshortest',
+            'TD origin values map with -83 as 0x38 0x52 and 0x39 0x00 0x52',
+            mutate=lambda c: c.ce_override.update({(4, '0'): CBORTag(
+                571, ce(MODEL[4], with_pairs(c.origin[4], [
+                    (Raw(b'\x39\x00\x52'), c.origin[4][-83])])))}))
+        pay('dup_ce_platform_svn',
+            'platform current values map with -125 twice',
+            mutate=lambda c: c.ce_override.update({(1, '1'): CBORTag(
+                571, ce(MODEL[1], with_pairs(c.vals[1], [
+                    (-125, c.vals[1][-125])])))}))
+        pay('dup_ce_env', 'SEAM concise evidence: environment map with 1 '
+            'twice',
+            mutate=lambda c: c.ce_override.update({(8, '1'): CBORTag(
+                571, cb({0: {0: [[{0: RawMap([(1, 'Intel Corporation'),
+                                              (1, 'x')])},
+                                  [{1: c.vals[8]}]]]}}))}))
+        pay('dup_ce_unknown_value', 'service TD values -999: {5: 0, 5: 1}',
+            mutate=lambda c: c.vals[7].update(
+                {-999: RawMap([(5, 0), (5, 1)])}))
+        pay('dup_ce_second_triple',
+            'TD concise evidence: a second triple (not read for values) '
+            'with a duplicate key',
+            mutate=lambda c: c.ce_override.update({(4, '1'): CBORTag(
+                571, cb({0: {0: [[{}, [{1: c.vals[4]}]],
+                                 [RawMap([(0, 1), (0, 1)]), []]]}}))}))
+        pay('dup_in_unread_bstr',
+            'an unknown submodule OID whose "0" is 571(bstr) holding a map '
+            'with a key twice: the bstr is not read, so not checked',
+            expect=0, mutate=lambda c: c.extra_submods.update(
+                {'1.2.3.4': {'0': CBORTag(571, cb(RawMap([(1, 1),
+                                                          (1, 2)])))}}))
+
+        # equality of keys (step 3), in an unknown payload claim -78
+        def keys(name, ks, expect, why):
+            pay(name, why, expect,
+                pairs=[(-78, RawMap([(k, i) for i, k in enumerate(ks)]))])
+        f16 = lambda h: Raw(b'\xf9' + bytes.fromhex(h))
+        f32 = lambda h: Raw(b'\xfa' + bytes.fromhex(h))
+        f64 = lambda h: Raw(b'\xfb' + bytes.fromhex(h))
+        keys('dup_float_half_double', [f16('3c00'), f64('3ff0000000000000')],
+             2, 'keys 1.0 as half and as double')
+        keys('dup_float_single_double', [f32('3fc00000'),
+                                         f64('3ff8000000000000')],
+             2, 'keys 1.5 as single and as double')
+        keys('dup_float_half_single', [f16('7c00'), f32('7f800000')], 2,
+             'keys +Infinity as half and as single')
+        keys('dup_float_subnormal', [f16('0001'), f64('3e70000000000000')],
+             2, 'keys 2^-24 as a half subnormal and as double')
+        keys('dup_float_zero_widths', [f16('0000'), f64('0000000000000000')],
+             2, 'keys 0.0 as half and as double')
+        keys('keys_zero_negzero', [f16('0000'), f16('8000')], 0,
+             'keys 0.0 and -0.0: different values bit for bit')
+        keys('keys_zero_negzero_widths', [f64('0000000000000000'),
+                                          f32('80000000')], 0,
+             'keys 0.0 (double) and -0.0 (single)')
+        keys('dup_int_widths', [1, Raw(b'\x1b' + (1).to_bytes(8, 'big'))],
+             2, 'keys 1 as 0x01 and in eight bytes')
+        keys('dup_negative_widths', [-1, Raw(b'\x38\x00')], 2,
+             'keys -1 as 0x20 and as 0x38 0x00')
+        keys('dup_text', ['x', Raw(b'\x79\x00\x01x')], 2,
+             'keys "x" twice, one head non-shortest')
+        keys('dup_bytes', [b'x', Raw(b'\x58\x01x')], 2,
+             'keys h\'78\' twice, one head non-shortest')
+        keys('dup_array', [[1, 2], [1, Raw(b'\x18\x02')]], 2,
+             'keys [1, 2] and [1, 0x18 0x02]')
+        keys('dup_tag', [CBORTag(1, 0), Raw(b'\xd8\x01\x00')], 2,
+             'keys 1(0) with the tag in one byte and in two')
+        keys('dup_map_key', [RawMap([(1, 2)]), RawMap([(Raw(b'\x18\x01'),
+                                                       2)])], 2,
+             'keys {1: 2} and {0x18 0x01: 2}')
+        keys('dup_simple', [True, True], 2, 'keys true twice')
+        keys('dup_simple_two_byte', [Raw(b'\xf8\x20'), Raw(b'\xf8\x20')],
+             2, 'keys simple(32) twice')
+        keys('dup_map_in_key', [RawMap([(1, 1), (1, 2)])], 2,
+             'a map key that has a key twice')
+        keys('keys_distinct', [
+            1, -1, f16('3c00'), '1', b'1', [1], [1, 2], [2, 1],
+            CBORTag(1, 1), CBORTag(2, 1), RawMap([(1, 1)]),
+            RawMap([(1, 1), (2, 2)]), RawMap([(2, 2), (1, 1)]),
+            True, False, None, Raw(b'\xf7'), Raw(b'\xf8\x20'), 'x', b'x',
+            '', b''], 0,
+            'keys that look alike but are different data items: 1, -1, '
+            '1.0, "1", h\'31\', arrays in either order, tags 1 and 2, maps '
+            'with pairs in either order, simple values, empty strings')
+
+    # -- steps 21-24 and 28: claims as go-tdx-guest reads them --
+    def go_shape(self):
+        P, T = SM_PLATFORM, SM_TD
+        go = lambda c: c.no_current.update({SM_SEAM, SM_TD, SM_SERVICE})
+
+        def cv(name, expect, why, mutate, args=None):
+            c = self.claims()
+            mutate(c)
+            self.add(name, self.std(c), expect, why, args)
+            return c
+
+        def debug(c):
+            for v in (c.origin[T], c.vals[T]):
+                v[-82] = bytes([v[-82][0] | 1]) + v[-82][1:]
+        cgo = cv('go_shape', 0, 'platform "0" and "1"; SEAM, TD and service '
+                 'TD with "0" only, as go-tdx-guest reads a quote (steps '
+                 '21-24)', go)
+        cv('go_shape_debug', 5, 'go_shape with td_attributes bit 0 (DEBUG) '
+           'set (step 28)', lambda c: (go(c), debug(c)))
+        self.add('go_shape_debug_allowed', None, 0,
+                 'go_shape_debug with --allow-debug (step 28)',
+                 ['--allow-debug'], file='go_shape_debug.cbor')
+        self.add('go_shape_debug_allowed_policy', None, 0,
+                 'go_shape_debug with allow_debug = yes (step 28)',
+                 self.pol('allow_debug', 'allow_debug = yes\n'),
+                 file='go_shape_debug.cbor')
+        self.add('go_shape_debug_not_allowed_policy', None, 5,
+                 'go_shape_debug with allow_debug = no (step 28)',
+                 self.pol('no_debug', 'allow_debug = no\n'),
+                 file='go_shape_debug.cbor')
+        self.add('go_shape_expected', None, 0,
+                 'go_shape: every step-30 name (latest = "0") matches',
+                 self.pol('go_all', ''.join('%s = %s\n' % kv for kv in
+                                            sorted(cgo.expected().items()))),
+                 file='go_shape.cbor')
+        cv('debug_td', 5, 'td_attributes bit 0 set in "0" and "1" (step 28)',
+           debug)
+        self.add('debug_td_allowed', None, 0, 'debug_td with --allow-debug',
+                 ['--allow-debug'], file='debug_td.cbor')
+        cv('debug_current_only', 5, 'DEBUG set in the TD\'s "1" only: '
+           'latest decides (steps 24, 28)',
+           lambda c: c.vals[T].update({-82: b'\x01' + c.vals[T][-82][1:]}))
+        cv('debug_origin_only', 0, 'DEBUG set in the TD\'s "0" only: the '
+           'latest ("1") is not debug (steps 24, 28)',
+           lambda c: c.origin[T].update({-82: b'\x01' +
+                                         c.origin[T][-82][1:]}))
+        cv('debug_other_bits', 0, 'td_attributes ff..ff with bit 0 clear: '
+           'only DEBUG counts (step 28)', lambda c: [
+               v.update({-82: b'\xfe' + b'\xff' * 7})
+               for v in (c.origin[T], c.vals[T])])
+        cv('debug_bit_in_byte_7', 0, 'td_attributes 00..01 (bit 56 set, '
+           'little-endian ATTRIBUTES): not DEBUG (step 28)', lambda c: [
+               v.update({-82: bytes(7) + b'\x01'})
+               for v in (c.origin[T], c.vals[T])])
+        cv('debug_no_td_attributes', 5, 'no TD -82: a quote without '
+           'td_attributes fails (step 28)',
+           lambda c: [v.pop(-82) for v in (c.origin[T], c.vals[T])])
+        self.add('debug_no_td_attributes_allowed', None, 5,
+                 'no TD -82, with --allow-debug: still fails (step 28: '
+                 '"A quote without td_attributes ... fails")',
+                 ['--allow-debug'], file='debug_no_td_attributes.cbor')
+        cv('debug_empty_td_attributes', 5, 'TD -82 h\'\' (step 28)',
+           lambda c: [v.update({-82: b''}) for v in (c.origin[T], c.vals[T])])
+        cv('debug_attributes_1_byte', 0, 'TD -82 h\'00\': one byte, bit 0 '
+           'clear (step 28 reads byte 0 only)',
+           lambda c: [v.update({-82: b'\x00'})
+                      for v in (c.origin[T], c.vals[T])])
+        # the platform submodule (steps 21, 23)
+        cv('platform_no_current', 2, 'platform submodule without "1" '
+           '(step 21)', lambda c: c.no_current.add(P))
+        cv('platform_no_origin', 2, 'platform submodule without "0" '
+           '(step 21)', lambda c: c.sm_override.update({P: {
+               '1': CBORTag(571, ce(MODEL[P], c.vals[P]))}}))
+        cv('platform_current_no_svn', 2, 'platform "1" without -125 '
+           '(step 23)', lambda c: c.vals[P].pop(-125))
+        cv('platform_origin_no_svn', 2, 'platform "0" without -125 '
+           '(step 23)', lambda c: c.origin[P].pop(-125))
+        cv('platform_svn_15', 2, 'platform "0" -125 with 15 components '
+           '(step 23)', lambda c: c.origin[P][-125].pop())
+        cv('platform_svn2_15', 2, 'platform "1" -125 with 15 components '
+           '(step 23)', lambda c: c.vals[P][-125].pop())
+        cv('platform_svn2_17', 2, 'platform "1" -125 with 17 components '
+           '(step 23)', lambda c: c.vals[P][-125].append(0))
+        cv('platform_svn_bstr_15', 2, 'platform "0" -125 a 15-byte bstr '
+           '(step 23)', lambda c: c.origin[P].update(
+               {-125: bytes(c.origin[P][-125][:15])}))
+        c = cv('platform_svn_bstr', 0, 'platform -125 as 16-byte bstrs in '
+               '"0" and "1" (steps 22-23), compared as bytes (step 30)',
+               lambda c: [v.update({-125: bytes(v[-125])})
+                          for v in (c.origin[P], c.vals[P])])
+        e = c.expected()
+        self.add('platform_svn_bstr_expected', None, 0,
+                 'platform_svn_bstr with tee_tcb_svn and tee_tcb_svn2 '
+                 'expected (step 30)',
+                 self.pol('svn_bstr', 'tee_tcb_svn = %s\ntee_tcb_svn2 = %s\n'
+                          % (e['tee_tcb_svn'], e['tee_tcb_svn2'])),
+                 file='platform_svn_bstr.cbor')
+        cv('no_platform', 2, 'SEAM, TD and service TD but no platform '
+           'submodule (step 21)',
+           lambda c: setattr(c, 'order', [SM_SEAM, SM_TD, SM_SERVICE]))
+        cv('platform_not_map', 2, 'platform submodule an array (step 21)',
+           lambda c: c.sm_override.update({P: [1]}))
+        cv('seam_no_origin', 2, 'SEAM submodule with "1" only (step 21: '
+           '"0" required)', lambda c: c.sm_override.update({SM_SEAM: {
+               '1': CBORTag(571, ce(MODEL[8], c.vals[8]))}}))
+        cv('servtd_no_origin', 2, 'service TD submodule with "1" only '
+           '(step 21)', lambda c: c.sm_override.update({SM_SERVICE: {
+               '1': CBORTag(571, ce(MODEL[7], c.vals[7]))}}))
+        cv('submodule_extra_key', 0, 'TD submodule with a "2" map besides '
+           '"0" and "1": other keys are ignored (step 21)',
+           lambda c: c.sm_override.update({T: {
+               '0': CBORTag(571, ce(MODEL[4], c.origin[T])),
+               '1': CBORTag(571, ce(MODEL[4], c.vals[T])),
+               '2': 'ignored', 0: 1}}))
+        cv('submodule_current_first', 0, 'TD submodule map with "1" '
+           'before "0": order is free', lambda c: c.sm_override.update({T: {
+               '1': CBORTag(571, ce(MODEL[4], c.vals[T])),
+               '0': CBORTag(571, ce(MODEL[4], c.origin[T]))}}))
+
+    # -- steps 20, 25, 26: eat_profile and iss --
+    def profile(self):
+        sim = '2.25.187683495578185925455535580376002142914'
+        other = '1.2.3.4.5'
+
+        def pv(name, prof, expect, why, args=None):
+            c = self.claims()
+            if prof is None:
+                del c.top[265]
+            else:
+                c.top[265] = prof
+            self.add(name, self.std(c), expect, why, args)
+        pv('profile_other', oid_content(other), 5,
+           'eat_profile %s, not the default (step 25)' % other)
+        pv('profile_missing', None, 5, 'no eat_profile (step 25)')
+        self.add('profile_other_allowed', None, 0,
+                 'profile_other with --profile %s (step 25)' % other,
+                 ['--profile', other], file='profile_other.cbor')
+        self.add('profile_other_allowed_policy', None, 0,
+                 'profile_other with eat_profile = %s (step 25)' % other,
+                 self.pol('profile_other', 'eat_profile = %s\n' % other),
+                 file='profile_other.cbor')
+        self.add('profile_missing_allowed_other', None, 5,
+                 'profile_missing with --profile %s: still none (step 25)'
+                 % other, ['--profile', other], file='profile_missing.cbor')
+        pv('profile_simulator_default', oid_content(sim), 5,
+           'the simulator\'s profile %s, default policy: never Intel\'s '
+           '(step 25)' % sim)
+        self.add('profile_simulator', None, 0,
+                 'the simulator\'s profile with --profile tdx-ext-simulator '
+                 '(step 25)', ['--profile', 'tdx-ext-simulator'],
+                 file='profile_simulator_default.cbor')
+        self.add('profile_simulator_by_oid', None, 0,
+                 'the simulator\'s profile with --profile %s' % sim,
+                 ['--profile', sim], file='profile_simulator_default.cbor')
+        self.add('profile_simulator_policy', None, 0,
+                 'the simulator\'s profile with eat_profile = '
+                 'tdx-ext-simulator in a policy file',
+                 self.pol('profile_sim', 'eat_profile = tdx-ext-simulator\n'),
+                 file='profile_simulator_default.cbor')
+        self.add('profile_replaces_default', None, 5,
+                 'Intel\'s profile with --profile tdx-ext-simulator: the '
+                 'option replaces the default (step 25)',
+                 ['--profile', 'tdx-ext-simulator'], file='valid.cbor')
+        self.add('profile_set', None, 0,
+                 'Intel\'s profile with --profile tdx-ext-simulator and '
+                 '--profile intel-tdx: one of the set (step 25)',
+                 ['--profile', 'tdx-ext-simulator', '--profile',
+                  'intel-tdx'], file='valid.cbor')
+        self.add('profile_intel_alias', None, 0,
+                 '--profile intel-tdx names 2.16.840.1.113741.1.13.1',
+                 ['--profile', 'intel-tdx'], file='valid.cbor')
+        self.add('profile_intel_oid', None, 0,
+                 '--profile 2.16.840.1.113741.1.13.1',
+                 ['--profile', '2.16.840.1.113741.1.13.1'], file='valid.cbor')
+        self.add('profile_prefix', None, 5,
+                 '--profile 2.16.840.1.113741.1.13: a prefix of the claim',
+                 ['--profile', '2.16.840.1.113741.1.13'], file='valid.cbor')
+        intel = oid_content('2.16.840.1.113741.1.13.1')
+        pv('profile_longer', intel + b'\x01', 5,
+           'eat_profile 2.16.840.1.113741.1.13.1.1 (step 25)')
+        pv('profile_bad_last_byte', intel[:-1] + b'\x81', 2,
+           'eat_profile whose last byte has its top bit set (step 20)')
+        pv('profile_nonminimal_arc', intel[:1] + b'\x80' + intel[1:], 2,
+           'eat_profile with an arc starting 0x80: not minimal (step 20)')
+        pv('profile_empty', b'', 2, 'eat_profile h\'\' (step 20)')
+        pv('profile_der_oid', b'\x06' + bytes([len(intel)]) + intel, 5,
+           'eat_profile holding a whole DER OID (tag, length, content): '
+           'well-formed content octets, another OID (steps 20, 25)')
+        pv('profile_arc_2_big', oid_content('2.999.1'), 5,
+           'eat_profile 2.999.1: well-formed, not accepted (step 25)')
+        self.add('profile_arc_2_big_allowed', None, 0,
+                 'eat_profile 2.999.1 with --profile 2.999.1',
+                 ['--profile', '2.999.1'], file='profile_arc_2_big.cbor')
+        # iss (step 26)
+        iss = self.claims().top[1]
+        self.add('iss_match', None, 0, 'iss expected and equal (step 26)',
+                 self.pol('iss', 'iss = %s\n' % iss), file='valid.cbor')
+        self.add('iss_mismatch', None, 5, 'iss expected, differs (step 26)',
+                 self.pol('iss_other', 'iss = %s.\n' % iss),
+                 file='valid.cbor')
+        self.add('iss_prefix', None, 5, 'iss expected: a prefix of the '
+                 'claim (step 26)', self.pol('iss_prefix', 'iss = %s\n'
+                                             % iss[:-1]), file='valid.cbor')
+        self.add('iss_set', None, 0, 'iss = another, iss = the claim: one '
+                 'of the set (step 26)',
+                 self.pol('iss_set', 'iss = another issuer\niss = %s\n'
+                          % iss), file='valid.cbor')
+        self.add('iss_missing', None, 5, 'iss expected, the quote has none '
+                 '(step 26)', ['--policy', 'policies/iss.txt'],
+                 file='valid_no_iss_sub.cbor')
+        c = self.claims()
+        c.top[1] = 'Intel \u00e9 = x'
+        self.add('iss_utf8', self.std(c), 0, 'iss "Intel \u00e9 = x": UTF-8 '
+                 'and "=" in a text value (step 26, "Writing policy")',
+                 self.pol('iss_utf8', 'iss =  Intel \u00e9 = x \t\n'))
+
+    # -- step 27: TCB info on the certificate path --
+    def tcb_rules(self):
+        q = 'valid.cbor'
+        fw = self.fwid.hex()
+
+        def pv(name, expect, why, text, file=q):
+            self.add(name, None, expect, why + ' (step 27)',
+                     self.pol(name, text), file=file)
+        pv('tcb_model_ok', 0, 'tcb_model = the leaf\'s model',
+           'tcb_model = %s\n' % STD_MODEL)
+        pv('tcb_model_bad', 5, 'tcb_model = another model',
+           'tcb_model = %s 2\n' % STD_MODEL)
+        pv('tcb_model_set', 0, 'tcb_model: another, the leaf\'s',
+           'tcb_model = other\ntcb_model = %s\n' % STD_MODEL)
+        pv('tcb_layer_ok', 0, 'tcb_layer = the leaf\'s layer',
+           'tcb_layer = %d\n' % STD_LAYER)
+        pv('tcb_layer_bad', 5, 'tcb_layer = another layer',
+           'tcb_layer = %d\n' % (STD_LAYER + 1))
+        pv('tcb_layer_set', 0, 'tcb_layer: two values, one the leaf\'s',
+           'tcb_layer = %d\ntcb_layer = %d\n' % (STD_LAYER + 1, STD_LAYER))
+        pv('tcb_layer_max', 5, 'tcb_layer = 2^63-1 (a valid value)',
+           'tcb_layer = %d\n' % ((1 << 63) - 1))
+        pv('tcb_min_svn_equal', 0, 'tcb_min_svn = the leaf\'s svn',
+           'tcb_min_svn = %d\n' % STD_SVN)
+        pv('tcb_min_svn_lower', 0, 'tcb_min_svn below the leaf\'s svn',
+           'tcb_min_svn = %d\n' % (STD_SVN - 1))
+        pv('tcb_min_svn_higher', 5, 'tcb_min_svn above the leaf\'s svn',
+           'tcb_min_svn = %d\n' % (STD_SVN + 1))
+        pv('tcb_min_svn_max', 5, 'tcb_min_svn = 2^63-1 (a valid value)',
+           'tcb_min_svn = %d\n' % ((1 << 63) - 1))
+        pv('tcb_fwid_ok', 0, 'tcb_fwid = the leaf\'s FWID digest',
+           'tcb_fwid = %s\n' % fw)
+        pv('tcb_fwid_upper', 0, 'tcb_fwid in upper case',
+           'tcb_fwid = %s\n' % fw.upper())
+        pv('tcb_fwid_bad', 5, 'tcb_fwid = another digest',
+           'tcb_fwid = %s\n' % fw[:-2])
+        pv('tcb_fwid_set', 0, 'tcb_fwid: another, the leaf\'s',
+           'tcb_fwid = %s\ntcb_fwid = %s\n' % ('00' * 48, fw))
+        pv('tcb_vendor_explicit', 0, 'tcb_vendor = Intel Corporation',
+           'tcb_vendor = Intel Corporation\n')
+        pv('tcb_vendor_set', 0, 'tcb_vendor: another, Intel Corporation',
+           'tcb_vendor = Other Corporation\ntcb_vendor = Intel Corporation\n')
+        pv('tcb_vendor_replaced', 5, 'tcb_vendor = Other Corporation '
+           'replaces the default', 'tcb_vendor = Other Corporation\n')
+        allr = ('tcb_vendor = %s\ntcb_model = %s\ntcb_layer = %d\n'
+                'tcb_min_svn = %d\ntcb_fwid = %s\n')
+        pv('tcb_all_rules', 0, 'every tcb_* rule, all met by the leaf',
+           allr % (INTEL, STD_MODEL, STD_LAYER, STD_SVN, fw))
+        pv('tcb_all_rules_one_bad', 5, 'every tcb_* rule, the layer not met',
+           allr % (INTEL, STD_MODEL, STD_LAYER + 1, STD_SVN, fw))
+        pv('tcb_required_yes', 0, 'require_tcb_info = yes (the default)',
+           'require_tcb_info = yes\n')
+        pv('tcb_not_required_met', 0, 'require_tcb_info = no, the leaf has '
+           'Intel\'s TcbInfo anyway', 'require_tcb_info = no\n')
+        # chains
+        self.chained('tcb_none', 5, 'no TCB info on the path (step 27)',
+                     leaf_kw=dict(tcb=None))
+        self.add('tcb_none_not_required', None, 0,
+                 'tcb_none with require_tcb_info = no (step 27)',
+                 ['--policy', 'policies/no_tcb.txt'], file='tcb_none.cbor',
+                 root='roots/root_tcb_none.pem')
+        self.add('tcb_none_not_required_model', None, 5,
+                 'tcb_none with require_tcb_info = no and a tcb_model: a '
+                 'tcb_* name given applies the rule (step 27)',
+                 self.pol('no_tcb_model', 'require_tcb_info = no\n'
+                          'tcb_model = %s\n' % STD_MODEL),
+                 file='tcb_none.cbor', root='roots/root_tcb_none.pem')
+        self.add('tcb_not_required_model_met', None, 0,
+                 'require_tcb_info = no and tcb_model, met by the leaf',
+                 ['--policy', 'policies/no_tcb_model.txt'], file=q)
+        vother = tcb_info(vendor='Other Corporation', model=STD_MODEL,
+                          svn=STD_SVN, layer=STD_LAYER, fwids=[self.fwid])
+        self.chained('tcb_vendor_other', 5, 'the leaf\'s TcbInfo names '
+                     'Other Corporation (step 27)', leaf_kw=dict(tcb=vother))
+        self.add('tcb_vendor_other_allowed', None, 0,
+                 'tcb_vendor_other with tcb_vendor = Other Corporation',
+                 ['--policy', 'policies/tcb_vendor_replaced.txt'],
+                 file='tcb_vendor_other.cbor',
+                 root='roots/root_tcb_vendor_other.pem')
+        self.add('tcb_not_required_model_default_vendor', None, 5,
+                 'require_tcb_info = no and tcb_model met by an entry of '
+                 'another vendor: tcb_vendor\'s default applies (step 27)',
+                 ['--policy', 'policies/no_tcb_model.txt'],
+                 file='tcb_vendor_other.cbor',
+                 root='roots/root_tcb_vendor_other.pem')
+        self.chained('tcb_vendor_case', 5, 'vendor "intel corporation": '
+                     'compared byte for byte (step 27)',
+                     leaf_kw=dict(tcb=tcb_info(vendor=INTEL.lower())))
+        self.chained('tcb_no_vendor', 5, 'a TcbInfo without vendor: the '
+                     'default tcb_vendor rule fails (step 27)',
+                     leaf_kw=dict(tcb=tcb_info(vendor=None, model=STD_MODEL)))
+        self.chained('tcb_only_root', 5, 'Intel\'s TcbInfo only on the '
+                     'root: the root is not counted (step 27)',
+                     root=mkcert('test root tcb_only_root', tcb=self.tcb),
+                     leaf_kw=dict(tcb=None))
+        self.chained('tcb_on_intermediate', 0, 'no TcbInfo on the leaf, '
+                     'Intel\'s on the intermediate (step 27)',
+                     leaf_kw=dict(tcb=None),
+                     inter_kw={0: dict(tcb=tcb_info())})
+        self.chained('tcb_on_upper_intermediate', 0, 'Intel\'s TcbInfo on '
+                     'the upper of two intermediates only (step 27)', n=2,
+                     leaf_kw=dict(tcb=None),
+                     inter_kw={0: dict(tcb=tcb_info())})
+        M = OID_MULTI_TCB_INFO
+        a = tcb_info(vendor=INTEL, model='model A')
+        b = tcb_info(vendor='Other Corporation', model='model B')
+        self.chained('tcb_multi_entry', 0, 'no TcbInfo; the intermediate\'s '
+                     'MultiTcbInfo [Other, Intel] (step 27)',
+                     leaf_kw=dict(tcb=None), inter_kw={0: dict(exts=[
+                         (dice_ext(M, multi_tcb([b, a])), True)])})
+        self.chained('tcb_split_entries', 5, 'MultiTcbInfo [Intel model A, '
+                     'Other model B] with tcb_model = model B: no one entry '
+                     'meets every rule (step 27)',
+                     self.pol('model_b', 'tcb_model = model B\n'),
+                     leaf_kw=dict(tcb=None), inter_kw={0: dict(exts=[
+                         (dice_ext(M, multi_tcb([a, b])), True)])})
+        self.add('tcb_split_entries_met', None, 0,
+                 'tcb_split_entries with tcb_model = model A (step 27)',
+                 self.pol('model_a', 'tcb_model = model A\n'),
+                 file='tcb_split_entries.cbor',
+                 root='roots/root_tcb_split_entries.pem')
+        self.chained('tcb_split_certs', 5, 'leaf TcbInfo Intel model A, '
+                     'intermediate TcbInfo Other model B, tcb_model = model '
+                     'B: entries are not combined (step 27)',
+                     ['--policy', 'policies/model_b.txt'],
+                     leaf_kw=dict(tcb=a), inter_kw={0: dict(tcb=b)})
+        self.chained('tcb_info_and_multi', 0, 'intermediate with TcbInfo '
+                     '(Other) and MultiTcbInfo [Intel model A], tcb_model = '
+                     'model A (step 27)',
+                     ['--policy', 'policies/model_a.txt'],
+                     leaf_kw=dict(tcb=None), inter_kw={0: dict(tcb=b, exts=[
+                         (dice_ext(M, multi_tcb([a])), False)])})
+        self.chained('tcb_min_svn_no_svn', 5, 'tcb_min_svn = 0 and a TcbInfo '
+                     'without svn (step 27)',
+                     self.pol('min_svn_0', 'tcb_min_svn = 0\n'),
+                     leaf_kw=dict(tcb=tcb_info(vendor=INTEL)))
+        self.chained('tcb_fwid_second', 0, 'tcb_fwid = the second of the '
+                     'leaf\'s two FWIDs (step 27)',
+                     self.pol('fwid_second', 'tcb_fwid = %s\n' % ('ab' * 32)),
+                     leaf_kw=dict(tcb=tcb_info(fwids=[os.urandom(48),
+                                                      b'\xab' * 32])))
+        self.chained('tcb_leaf_is_ca', 0, 'a leaf with cA TRUE and Intel\'s '
+                     'TcbInfo: it is below the root, so it counts (step 27)',
+                     leaf_kw=dict(bc=(True, None)))
+
+    # -- step 29: minimum TEE TCB SVNs --
+    def min_svn(self):
+        c = self.claims()
+        c.origin[SM_PLATFORM][-125] = [5] * 16
+        c.vals[SM_PLATFORM][-125] = [7] * 16
+        self.add('valid_svn_5_7', self.std(c), 0,
+                 'tee_tcb_svn 05 * 16, tee_tcb_svn2 07 * 16')
+        low = [4] * 16
+        low[5] = 6
+
+        def pv(name, expect, why, text):
+            self.add(name, None, expect, why, self.pol(name, text),
+                     file='valid_svn_5_7.cbor')
+        h = lambda v: bytes(v).hex()
+        pv('min_svn_equal', 0, 'min_tee_tcb_svn equal (step 29)',
+           'min_tee_tcb_svn = %s\n' % h([5] * 16))
+        pv('min_svn_greater', 0, 'claim greater than min_tee_tcb_svn in '
+           'every component (step 29)', 'min_tee_tcb_svn = %s\n' % h([4] * 16))
+        pv('min_svn_zero', 0, 'min_tee_tcb_svn all zero (step 29)',
+           'min_tee_tcb_svn = %s\n' % h([0] * 16))
+        pv('min_svn_one_lower', 5, 'claim component 5 below the minimum, '
+           'the others above; larger as a number (step 29: component-wise)',
+           'min_tee_tcb_svn = %s\n' % h(low))
+        pv('min_svn_last_lower', 5, 'claim component 15 below the minimum '
+           '(step 29)', 'min_tee_tcb_svn = %s\n' % h([0] * 15 + [6]))
+        pv('min_svn_wrong_length', 5, 'min_tee_tcb_svn of 15 bytes: the '
+           'claim has 16 components (step 29)',
+           'min_tee_tcb_svn = %s\n' % h([0] * 15))
+        pv('min_svn_17', 5, 'min_tee_tcb_svn of 17 bytes (step 29)',
+           'min_tee_tcb_svn = %s\n' % h([0] * 17))
+        pv('min_svn2_equal', 0, 'min_tee_tcb_svn2 equal (step 29)',
+           'min_tee_tcb_svn2 = %s\n' % h([7] * 16))
+        pv('min_svn2_one_lower', 5, 'tee_tcb_svn2 component 15 below '
+           'min_tee_tcb_svn2 (step 29)',
+           'min_tee_tcb_svn2 = %s\n' % h([7] * 15 + [8]))
+        pv('min_svn2_reads_current', 0, 'min_tee_tcb_svn2 = 06 * 16 reads '
+           'tee_tcb_svn2 (07), not tee_tcb_svn (05) (step 29)',
+           'min_tee_tcb_svn2 = %s\n' % h([6] * 16))
+        pv('min_svn_reads_origin', 5, 'min_tee_tcb_svn = 06 * 16 reads '
+           'tee_tcb_svn (05), not tee_tcb_svn2 (07) (step 29)',
+           'min_tee_tcb_svn = %s\n' % h([6] * 16))
+        pv('min_svn_both', 0, 'both minimums met (step 29)',
+           'min_tee_tcb_svn = %s\nmin_tee_tcb_svn2 = %s\n' % (
+               h([5] * 16), h([6] * 16)))
+        pv('tee_tcb_svn2_expected', 0, 'tee_tcb_svn2 = 07 * 16 (step 30)',
+           'tee_tcb_svn2 = %s\n' % h([7] * 16))
+        pv('tee_tcb_svn2_mismatch', 5, 'tee_tcb_svn2 = 05 * 16, the value '
+           'of tee_tcb_svn (step 30)', 'tee_tcb_svn2 = %s\n' % h([5] * 16))
+        pv('tee_tcb_svn_expected', 0, 'tee_tcb_svn = 05 * 16 (step 30)',
+           'tee_tcb_svn = %s\n' % h([5] * 16))
+        pv('tee_tcb_svn_mismatch', 5, 'tee_tcb_svn = 07 * 16, the value '
+           'of tee_tcb_svn2 (step 30)', 'tee_tcb_svn = %s\n' % h([7] * 16))
+        self.add('usage_min_svn_twice', None, 1,
+                 'min_tee_tcb_svn on two lines: given twice ("Writing '
+                 'policy")', self.pol('min_svn_twice',
+                                      'min_tee_tcb_svn = %s\n' % h([5] * 16)
+                                      * 2), file='valid_svn_5_7.cbor')
+
+    # -- step 30: sets, origin and current --
+    def sets(self):
+        e = self.claims().expected()
+        q = 'valid.cbor'
+        rnd = lambda: os.urandom(48).hex()
+        self.add('mrtd_set_one_matching', None, 0, 'two MRTDs, the second '
+                 'matching (step 30)', ['--mrtd', rnd(), '--mrtd', e['mrtd']],
+                 file=q)
+        self.add('mrtd_set_none', None, 5, 'two MRTDs, none matching '
+                 '(step 30)', ['--mrtd', rnd(), '--mrtd', rnd()], file=q)
+        self.add('mrtd_set_file_and_cli', None, 0, 'an MRTD in the file, '
+                 'the matching one with --mrtd: one set',
+                 ['--mrtd', e['mrtd']] +
+                 self.pol('mrtd_other', 'mrtd = %s\n' % rnd()), file=q)
+        self.add('rtmr_set', None, 0, 'rtmr0 twice, the first matching',
+                 ['--rtmr', '0=' + e['rtmr0'], '--rtmr', '0=' + rnd()],
+                 file=q)
+        self.add('report_data_set', None, 0, 'report_data: three values',
+                 self.pol('rd_set', ''.join(
+                     'report_data = %s\n' % v for v in (
+                         '00' * 64, e['report_data'], 'ff' * 64))), file=q)
+        c = self.claims()
+        c.origin[SM_TD][-83] = dg(os.urandom(48))
+        c.vals[SM_TD][-83] = dg(os.urandom(48))
+        self.add('origin_current_differ', self.std(c), 0,
+                 'TD origin and current MRTDs differ from each other')
+        o, cur = c.origin[SM_TD][-83][1].hex(), c.vals[SM_TD][-83][1].hex()
+        f = 'origin_current_differ.cbor'
+
+        def pv(name, expect, why, text, file=f):
+            self.add(name, None, expect, why + ' (steps 24, 30)',
+                     self.pol(name, text), file=file)
+        pv('mrtd_origin_match', 0, 'mrtd@origin = the origin MRTD',
+           'mrtd@origin = %s\n' % o)
+        pv('mrtd_origin_mismatch', 5, 'mrtd@origin = the current MRTD',
+           'mrtd@origin = %s\n' % cur)
+        pv('mrtd_current_match', 0, 'mrtd@current = the current MRTD',
+           'mrtd@current = %s\n' % cur)
+        pv('mrtd_current_mismatch', 5, 'mrtd@current = the origin MRTD',
+           'mrtd@current = %s\n' % o)
+        pv('mrtd_latest_is_current', 0, 'mrtd = the current MRTD',
+           'mrtd = %s\n' % cur)
+        pv('mrtd_latest_not_origin', 5, 'mrtd = the origin MRTD',
+           'mrtd = %s\n' % o)
+        pv('mrtd_and_origin', 0, 'mrtd = current and mrtd@origin = origin',
+           'mrtd = %s\nmrtd@origin = %s\n' % (cur, o))
+        pv('mrtd_and_origin_both_apply', 5, 'mrtd = current and mrtd@origin '
+           '= current: both rules apply', 'mrtd = %s\nmrtd@origin = %s\n'
+           % (cur, cur))
+        pv('mrtd_origin_set', 0, 'mrtd@origin: a set of the current and the '
+           'origin MRTDs', 'mrtd@origin = %s\nmrtd@origin = %s\n' % (cur, o))
+        c = self.claims()
+        c.no_current.add(SM_TD)
+        c.origin[SM_TD][-83] = dg(os.urandom(48))
+        self.add('td_origin_only', self.std(c), 0,
+                 'TD submodule without "1", its MRTD not the report\'s')
+        o = c.origin[SM_TD][-83][1].hex()
+        f = 'td_origin_only.cbor'
+        pv('mrtd_latest_is_origin', 0, 'TD without "1": mrtd = the origin '
+           'MRTD (latest)', 'mrtd = %s\n' % o, file=f)
+        pv('mrtd_current_missing', 5, 'TD without "1": mrtd@current is a '
+           'missing claim', 'mrtd@current = %s\n' % o, file=f)
+        pv('mrtd_origin_without_current', 0, 'TD without "1": mrtd@origin',
+           'mrtd@origin = %s\n' % o, file=f)
+        pv('servtd_current_go_shape', 5, 'go_shape: mr_service_td@current '
+           'of a service TD without "1" is missing',
+           'mr_service_td@current = %s\n' % e['mr_service_td'],
+           file='go_shape.cbor')
+        pv('seam_qualified', 0, 'mr_seam@origin, mr_signer_seam@current, '
+           'seam_attributes@origin on a SEAM with both maps',
+           'mr_seam@origin = %s\nmr_signer_seam@current = %s\n'
+           'seam_attributes@origin = %s\n' % (
+               e['mr_seam'], e['mr_signer_seam'], e['seam_attributes']),
+           file=q)
+        pv('td_attributes_origin', 0, 'td_attributes@origin and '
+           'xfam@current', 'td_attributes@origin = %s\nxfam@current = %s\n'
+           % (e['td_attributes'], e['xfam']), file=q)
+
+    # -- 1: the policy grammar --
+    def usage_policy(self):
+        q = 'valid.cbor'
+        e = self.claims().expected()
+
+        def u(name, why, text=None, args=()):
+            a = list(args) + (self.pol(name, text) if text is not None
+                              else [])
+            self.add(name, None, 1, why + ' ("Writing policy")', a, file=q)
+        u('usage_unknown_name', 'unknown name tcb_vendors',
+          'tcb_vendors = Intel Corporation\n')
+        u('usage_allow_debug_maybe', 'allow_debug = maybe',
+          'allow_debug = maybe\n')
+        u('usage_allow_debug_upper', 'allow_debug = YES',
+          'allow_debug = YES\n')
+        u('usage_allow_debug_twice', 'allow_debug on two lines',
+          'allow_debug = yes\nallow_debug = yes\n')
+        u('usage_allow_debug_cli_and_file', '--allow-debug and allow_debug '
+          '= yes: a single-valued name given twice',
+          'allow_debug = yes\n', ['--allow-debug'])
+        u('usage_allow_debug_cli_twice', '--allow-debug twice',
+          args=['--allow-debug', '--allow-debug'])
+        u('usage_require_tcb_info_twice', 'require_tcb_info on two lines',
+          'require_tcb_info = no\nrequire_tcb_info = no\n')
+        u('usage_require_tcb_info_empty', 'require_tcb_info without a value',
+          'require_tcb_info =\n')
+        u('usage_tcb_min_svn_twice', 'tcb_min_svn on two lines (same value)',
+          'tcb_min_svn = 1\ntcb_min_svn = 1\n')
+        u('usage_tcb_min_svn_negative', 'tcb_min_svn = -1',
+          'tcb_min_svn = -1\n')
+        u('usage_tcb_min_svn_2_63', 'tcb_min_svn = 2^63',
+          'tcb_min_svn = %d\n' % (1 << 63))
+        u('usage_tcb_min_svn_hex', 'tcb_min_svn = 0x5', 'tcb_min_svn = 0x5\n')
+        u('usage_tcb_layer_text', 'tcb_layer = one', 'tcb_layer = one\n')
+        u('usage_tcb_layer_2_63', 'tcb_layer = 2^63',
+          'tcb_layer = %d\n' % (1 << 63))
+        u('usage_min_svn_bad_hex', 'min_tee_tcb_svn = 0g',
+          'min_tee_tcb_svn = 0g\n')
+        u('usage_min_svn2_twice', 'min_tee_tcb_svn2 on two lines',
+          'min_tee_tcb_svn2 = 00\nmin_tee_tcb_svn2 = 01\n')
+        u('usage_oid_first_arc', '--profile 3.1: first arc above 2',
+          args=['--profile', '3.1'])
+        u('usage_oid_one_arc', 'eat_profile = 2: one arc',
+          'eat_profile = 2\n')
+        u('usage_oid_text', '--profile intel: not an OID nor a name',
+          args=['--profile', 'intel'])
+        u('usage_oid_empty_arc', 'eat_profile = 1..2', 'eat_profile = 1..2\n')
+        u('usage_oid_trailing_dot', 'eat_profile = 1.2.',
+          'eat_profile = 1.2.\n')
+        u('usage_oid_sign', '--profile 1.-2', args=['--profile', '1.-2'])
+        u('usage_oid_empty', '--profile ""', args=['--profile', ''])
+        u('usage_tee_tcb_svn_origin', 'tee_tcb_svn@origin: the platform '
+          'names take no qualifier',
+          'tee_tcb_svn@origin = %s\n' % ('00' * 16))
+        u('usage_tee_tcb_svn2_current', 'tee_tcb_svn2@current',
+          'tee_tcb_svn2@current = %s\n' % ('00' * 16))
+        u('usage_report_data_current', 'report_data@current: no qualifier',
+          'report_data@current = %s\n' % e['report_data'])
+        u('usage_bad_qualifier', 'mrtd@latest: no such qualifier',
+          'mrtd@latest = %s\n' % e['mrtd'])
+        u('usage_hex_empty', 'mrtd with no value', 'mrtd =\n')
+        u('usage_hex_4097', 'mrtd of 4097 bytes',
+          'mrtd = %s\n' % ('00' * 4097))
+        u('usage_fwid_odd', 'tcb_fwid of odd length', 'tcb_fwid = abc\n')
+        u('usage_text_empty', 'iss with no value', 'iss =  \n')
+        u('usage_text_256', 'tcb_vendor of 256 bytes',
+          'tcb_vendor = %s\n' % ('v' * 256))
+        u('usage_no_equals', 'a line without "="', 'mrtd %s\n' % e['mrtd'])
+        u('usage_empty_name', 'a line "= 00"', '= 00\n')
+        self.write('policies/bad_utf8.txt', b'iss = \xff\xfe\n')
+        u('usage_text_bad_utf8', 'iss not UTF-8',
+          args=['--policy', 'policies/bad_utf8.txt'])
+        u('usage_profile_bad_cli_value', '--mrtd 0 (odd hex) after a good '
+          '--profile', args=['--profile', 'intel-tdx', '--mrtd', '0'])
+
+        def ok(name, expect, why, text):
+            self.add(name, None, expect, why + ' ("Writing policy")',
+                     self.pol(name, text), file=q)
+        ok('policy_hex_4096', 5, 'mrtd of 4096 bytes: a valid value that '
+           'does not match', 'mrtd = %s\n' % ('00' * 4096))
+        ok('policy_text_255', 5, 'tcb_vendor of 255 bytes: a valid value '
+           'no entry has', 'tcb_vendor = %s\n' % ('v' * 255))
+        ok('policy_blanks_comments', 0, 'tabs, blanks, comments and blank '
+           'lines around name = value',
+           '# comment\n\n \t mrtd\t =  %s  # trailing comment\n'
+           '   \n\tallow_debug=no\n' % e['mrtd'])
+        ok('policy_comment_only', 0, 'a policy file of comments',
+           '# nothing\n#mrtd = 00\n')
+        ok('policy_oid_leading_zero', 0, 'eat_profile = '
+           '2.16.840.1.113741.1.13.01: dotted decimal, compared as an OID',
+           'eat_profile = 2.16.840.1.113741.1.13.01\n')
 
 
 class _Iss:
@@ -1195,6 +2478,15 @@ def _ber_bc_ca(tbs, kids):
     return bytes(b)
 
 
+def _dup_last_ext(tbs, kids):
+    """The certificate's last extension twice."""
+    kids = list(kids)
+    assert kids[-1][0] == 0xa3
+    exts = der_children(der_children(kids[-1])[0])
+    kids[-1] = tlv(0xa3, der_seq(b''.join(exts + [exts[-1]])))
+    return der_seq(b''.join(kids))
+
+
 def _ber_long_length(tbs, kids):
     kids = list(kids)
     assert kids[4][0] == 0x30 and kids[4][1] < 0x80      # validity
@@ -1212,7 +2504,8 @@ def one(args):
     report = open(args.report, 'rb').read() if args.report else new_report()
     root = mkcert('test root one')
     inter = mkcert('test intermediate one', root, bc=(True, 0))
-    leaf = mkcert('test leaf one', inter, bc=(False, None), usage='leaf')
+    leaf = mkcert('test leaf one', inter, bc=(False, None), usage='leaf',
+                  tcb=std_tcb(os.urandom(48)))
     p = Claims(report).encode()
     bag = [leaf.der, inter.der] + ([] if args.no_root else [root.der])
     open(args.one, 'wb').write(doc(p, leaf, bag))
@@ -1227,10 +2520,21 @@ def fuzz_seeds(args):
     nb = datetime.datetime(2025, 1, 1)
     na = datetime.datetime(2125, 1, 1)
     root = mkcert('tdx-ext fuzz root (TEST ONLY)', nb=nb, na=na)
+    # every TCG DICE extension and DiceTcbInfo field, for the parsers
+    d = hashlib.sha384(b'tdx-ext fuzz layer').digest()
+    layer0 = tcb_info(vendor=INTEL, model='fuzz layer 0', version='1.0',
+                      svn=1, layer=0, index=0, fwids=[d, d[:32]],
+                      flags=b'\x04\xf0', vendor_info=b'vi', type_=b'ty',
+                      flags_mask=b'\x00')
     inter = mkcert('tdx-ext fuzz intermediate', root, bc=(True, 0),
-                   nb=nb, na=na)
+                   nb=nb, na=na, exts=[
+                       (dice_ext(OID_MULTI_TCB_INFO,
+                                 multi_tcb([layer0, tcb_info()])), False),
+                       (dice_ext(OID_UEID, ueid(b'\x01' * 17)), True)])
     leaf = mkcert('tdx-ext fuzz leaf', inter, bc=(False, None),
-                  usage='leaf', nb=nb, na=na)
+                  usage='leaf', nb=nb, na=na,
+                  tcb=std_tcb(hashlib.sha384(b'tdx-ext fuzz leaf').digest()),
+                  eku=[EKU_ATTEST_LOC])
     rep = bytes(range(256)) * 4
     c = Claims(rep)
     p = c.encode()
@@ -1241,7 +2545,10 @@ def fuzz_seeds(args):
         'valid_bag': doc(p, leaf, [L, I]),
         'valid_bag_root': doc(p, leaf, [R, I, L]),
         'valid_chain': doc(p, leaf, [L, I], label=33),
-        'valid_td_only': None,
+        'valid_go_shape': None,
+        'td_only': None,
+        'dup_keys': doc(c.encode(pairs=[(Raw(b'\x18\x01'), 'x')]), leaf,
+                        [L, I]),
         'bad_sig': doc(p, leaf, [L, I], sig=bytes(96)),
         'bad_claims': doc(c.encode(drop=[-212]), leaf, [L, I]),
         'unknown_keys': None,
@@ -1256,7 +2563,10 @@ def fuzz_seeds(args):
                           unprot_map([L]) + head(2, 1 << 40, 8) + p)
     c2 = Claims(rep)
     c2.order = [SM_TD]
-    seeds['valid_td_only'] = doc(c2.encode(), leaf, [L, I])
+    seeds['td_only'] = doc(c2.encode(), leaf, [L, I])
+    c2 = Claims(rep)
+    c2.no_current = {SM_SEAM, SM_TD, SM_SERVICE}
+    seeds['valid_go_shape'] = doc(c2.encode(), leaf, [L, I])
     c3 = Claims(rep)
     c3.vals[SM_TD][-999] = 'x'
     c3.extra_submods['1.2.3'] = 1
@@ -1287,6 +2597,9 @@ def main():
     report = open(args.report, 'rb').read() if args.report else new_report()
     if len(report) != 1024:
         ap.error('the report must be 1024 bytes')
+    # the vectors' expectations assume a TD without ATTRIBUTES.DEBUG
+    # (step 28); the debug vectors set it themselves
+    report = report[:512] + bytes([report[512] & 0xfe]) + report[513:]
     Gen(args.outdir, report).generate()
 
 
