@@ -488,9 +488,8 @@ static int parse_oid(const char *t, struct val *out)
 		return -1;
 	for (q = t; *q; q++) {
 		if (*q == '.') {
-			/* no empty arc, no leading zero */
-			if (!q[1] || q[1] == '.' ||
-			    (q[1] == '0' && q[2] && q[2] != '.'))
+			/* no empty arc (leading zeros are allowed) */
+			if (!q[1] || q[1] == '.')
 				return -1;
 			arcs++;
 		} else if (*q < '0' || *q > '9') {
@@ -499,8 +498,14 @@ static int parse_oid(const char *t, struct val *out)
 	}
 	if (arcs < 2)
 		return -1;
-	if (t[0] < '2' && (strcspn(t + 2, ".") > 2 || atoi(t + 2) >= 40))
-		return -1;
+	if (t[0] < '2') {
+		unsigned long long second;
+
+		errno = 0;
+		second = strtoull(t + 2, NULL, 10);
+		if (errno || second >= 40)
+			return -1;
+	}
 	o = OBJ_txt2obj(t, 1);
 	if (!o) {
 		ERR_clear_error();
