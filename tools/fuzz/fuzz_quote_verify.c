@@ -27,19 +27,19 @@
 
 static const char root_pem[] =
 	"-----BEGIN CERTIFICATE-----\n"
-	"MIICSTCCAc6gAwIBAgIURdN3Ad2wBVuww2gnQIXJnZO0p5YwCgYIKoZIzj0EAwMw\n"
+	"MIICRzCCAc6gAwIBAgIUZb9fLGyaOdy29YeraOxfc8i3BFQwCgYIKoZIzj0EAwMw\n"
 	"UjEoMCYGA1UECgwfdGR4LWV4dCB0ZXN0cyAobm90IHRydXN0d29ydGh5KTEmMCQG\n"
 	"A1UEAwwddGR4LWV4dCBmdXp6IHJvb3QgKFRFU1QgT05MWSkwIBcNMjUwMTAxMDAw\n"
 	"MDAwWhgPMjEyNTAxMDEwMDAwMDBaMFIxKDAmBgNVBAoMH3RkeC1leHQgdGVzdHMg\n"
 	"KG5vdCB0cnVzdHdvcnRoeSkxJjAkBgNVBAMMHXRkeC1leHQgZnV6eiByb290IChU\n"
-	"RVNUIE9OTFkpMHYwEAYHKoZIzj0CAQYFK4EEACIDYgAEbCqvIblGOYFW+jg24+2N\n"
-	"dON4T5j36ZHeglHw7GuE1lntNTvbQpbdjXVhVTQr0jIaxZeUluPgnAB+w3lSH3ZB\n"
-	"yjoZx9+FGNCj4QuPWn3QHikoPBNRj+L2przxSmHKOSQ2o2MwYTAPBgNVHRMBAf8E\n"
-	"BTADAQH/MA4GA1UdDwEB/wQEAwIBBjAdBgNVHQ4EFgQUQ022pOpV5k/mH3Tg4yzJ\n"
-	"HhBttSowHwYDVR0jBBgwFoAUQ022pOpV5k/mH3Tg4yzJHhBttSowCgYIKoZIzj0E\n"
-	"AwMDaQAwZgIxAMW2Dow6roAC7ogZtqzuverBq07hQeg/mAdzi7xiU8UhcwGEXwdj\n"
-	"+zcM8vuhY4RU2QIxAPdiFZnhckGtgEqDW6/yDyUDhq6X6iJRJomGLYQ9v/GEyK5Z\n"
-	"o0fXc/MEdWvem09BvA==\n"
+	"RVNUIE9OTFkpMHYwEAYHKoZIzj0CAQYFK4EEACIDYgAEESWn8ecj9q/D5T03cvy5\n"
+	"DP6PCp8QfHwKrKv45ZSbzsbY7eOMAhD2va4vLnJDQKyQKinW+uNVjwPuKDeJL8MJ\n"
+	"WctPYFbjYx+TQpwkjxdgYOB5XgNm+awLjiTtc2SKzVblo2MwYTAPBgNVHRMBAf8E\n"
+	"BTADAQH/MA4GA1UdDwEB/wQEAwIBBjAdBgNVHQ4EFgQUYXfSo/C8Q1OQexuaa+v1\n"
+	"0g4BNLEwHwYDVR0jBBgwFoAUYXfSo/C8Q1OQexuaa+v10g4BNLEwCgYIKoZIzj0E\n"
+	"AwMDZwAwZAIwISv328IlM5oA4q4RTZN/PytAvkSItX0oSnwib65T5bczd+ZJ8gAy\n"
+	"1Kh8btyleFyHAjBbHQSlfPVv6kZfM9sKeeQdPmrnkeDTWLlm07zu+9kWSUlA19/O\n"
+	"cInq4uglUr8VnE8=\n"
 	"-----END CERTIFICATE-----\n";
 
 static struct tdxq_trust *trust;
@@ -71,15 +71,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	}
 	unlink(path);
-	/* the seeds' report is bytes(range(256)) * 4: report_data matches,
-	 * mrtd (TDREPORT 528..575) does not, so both outcomes are reached */
+	/* the seeds' report is bytes(range(256)) * 4: report_data, the
+	 * minimum TCB and TCB-info rules match, mrtd@origin does not, so both
+	 * outcomes are reached */
 	policy = tdxq_policy_new();
 	if (!policy ||
 	    tdxq_policy_set(policy, "report_data",
 			    "808182838485868788898a8b8c8d8e8f"
 			    "909192939495969798999a9b9c9d9e9f"
 			    "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf"
-			    "b0b1b2b3b4b5b6b7b8b9babbbcbdbebf", &e) != TDXQ_OK) {
+			    "b0b1b2b3b4b5b6b7b8b9babbbcbdbebf", &e) != TDXQ_OK ||
+	    tdxq_policy_set(policy, "min_tee_tcb_svn",
+			    "00000000000000000000000000000000", &e) ||
+	    tdxq_policy_set(policy, "tcb_min_svn", "0", &e) ||
+	    tdxq_policy_set(policy, "mrtd@origin", "00", &e)) {
 		fprintf(stderr, "fuzz_quote_verify: policy\n");
 		abort();
 	}
