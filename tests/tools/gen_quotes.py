@@ -2061,6 +2061,18 @@ class Gen:
         self.add('iss_utf8', self.std(c), 0, 'iss "Intel \u00e9 = x": UTF-8 '
                  'and "=" in a text value (step 26, "Writing policy")',
                  self.pol('iss_utf8', 'iss =  Intel \u00e9 = x \t\n'))
+        # the claim compared is every byte of it: a NUL does not end it,
+        # and bytes that are not UTF-8 are not some other character
+        c = self.claims()
+        c.top[1] = iss + '\x00 and more'
+        self.add('iss_nul_suffix', self.std(c), 5, 'iss = the expected '
+                 'value, a NUL and more: not equal (step 26)',
+                 self.pol('iss', 'iss = %s\n' % iss))
+        c = self.claims()
+        c.top[1] = Raw(b'\x63a\xffb')
+        self.add('iss_not_utf8', self.std(c), 5, 'iss "a\\xffb" (not '
+                 'UTF-8) against iss = a?b and a\ufffdb: no match (step 26)',
+                 self.pol('iss_qmark', 'iss = a?b\niss = a\ufffdb\n'))
 
     # -- step 27: TCB info on the certificate path --
     def tcb_rules(self):

@@ -169,5 +169,59 @@ else
 $(tail -1 "$W/intel.py")"
 fi
 
+# ---- nothing from an unverified quote reaches a terminal raw ---------------
+# iss, sub, the content type, a certificate name and TCB-info strings full
+# of ESC sequences, CR, BEL, BS, DEL, a C1 CSI and NULs: dump (text and
+# JSON) and verify must print the escaped text and none of those bytes.
+E=$W/escape
+mkdir -p "$E"
+if "$PY" "$here/mk_escape_quote.py" "$E/q.cbor" "$E/root.pem" 2>"$E/gen.err"
+then
+	"$tq" dump "$E/q.cbor" >"$E/dump.txt" 2>&1
+	rc_d=$?
+	"$tq" dump --json "$E/q.cbor" >"$E/dump.json" 2>&1
+	rc_j=$?
+	"$tq" verify "$E/q.cbor" --root "$E/root.pem" --json >"$E/verify.json" 2>&1
+	rc_v=$?
+	"$tq" verify "$E/q.cbor" --root "$E/root.pem" >"$E/verify.txt" 2>&1
+	rc_t=$?
+	"$tq" verify "$E/q.cbor" --root "$E/root.pem" --mrtd 00 >"$E/verify-5.txt" 2>&1
+	rc_f=$?
+	raw=$("$PY" - "$E"/dump.txt "$E"/dump.json "$E"/verify.json \
+		"$E"/verify.txt "$E"/verify-5.txt <<'PYEOF'
+import sys
+bad = []
+for f in sys.argv[1:]:
+    n = f.rsplit('/', 1)[1]
+    try:
+        t = open(f, 'rb').read().decode('utf-8')
+    except UnicodeDecodeError as e:
+        bad.append('%s is not UTF-8 (%s)' % (n, e))
+        continue
+    ctl = sorted({'U+%04X' % ord(c) for c in t
+                  if (ord(c) < 0x20 and c not in '\n\t')
+                  or 0x7f <= ord(c) <= 0x9f})
+    if ctl:
+        bad.append('%s has raw %s' % (n, ' '.join(ctl)))
+print('; '.join(bad))
+PYEOF
+)
+	want='iss\x1b[31mRED\x1b[0m\x1b]0;pwned\x07\x0d\x08\x7f\xc2\x9b2J\x00after-nul'
+	if [ $rc_d = 0 ] && [ $rc_j = 0 ] && [ $rc_v = 0 ] && [ $rc_t = 0 ] &&
+	   [ $rc_f = 5 ] &&
+	   [ -z "$raw" ] && grep -qF -- "$want" "$E/dump.txt" &&
+	   grep -qF 'model\x1b[31m' "$E/dump.txt" &&
+	   grep -qF 'ct\x1b[31m' "$E/dump.txt" &&
+	   grep -qF '\u001b[31mRED' "$E/dump.json" &&
+	   "$PY" -c 'import json,sys; [json.load(open(f)) for f in sys.argv[1:]]' \
+		"$E/dump.json" "$E/verify.json" 2>/dev/null; then
+		res PASS tools/verify/dump-escapes
+	else
+		res FAIL tools/verify/dump-escapes "exit dump $rc_d json $rc_j verify $rc_v/$rc_t/$rc_f; raw: ${raw:-none}; see $E"
+	fi
+else
+	res FAIL tools/verify/dump-escapes "mk_escape_quote.py: $(tail -1 "$E/gen.err")"
+fi
+
 log "t-verify: $nvec vectors, $npass passed, $nfail failed in $(elapsed "$start") s"
 exit 0

@@ -631,6 +631,76 @@ static char *dup_tstr(cbor_item_t *it)
 	return s;
 }
 
+/*
+ * The text of key (an integer) in the map at p, as the input's own bytes:
+ * libcbor saw a copy whose invalid UTF-8 had become '?', and a NUL ends a C
+ * string, so a claim that is compared or shown is read here instead.  The
+ * map is well-formed (step 2).  1 with *t, *n; 0 if absent or not text.
+ */
+static const uint8_t *cb_skip(const uint8_t *p)
+{
+	struct cb_head h;
+	uint64_t i, n;
+
+	p = cb_read_head(p, &h);
+	switch (h.major) {
+	case 2:
+	case 3:
+		return p + h.arg;
+	case 4:
+	case 5:
+		n = h.major == 5 ? 2 * h.arg : h.arg;
+		for (i = 0; i < n; i++)
+			p = cb_skip(p);
+		return p;
+	case 6:
+		return cb_skip(p);
+	}
+	return p;
+}
+
+static int raw_map_text(const uint8_t *p, int64_t key, const char **t,
+			size_t *n)
+{
+	struct cb_head h, k, v;
+	uint64_t i, want;
+	int neg = key < 0;
+
+	want = neg ? (uint64_t)(-1 - key) : (uint64_t)key;
+	p = cb_read_head(p, &h);
+	if (h.major != 5)
+		return 0;
+	for (i = 0; i < h.arg; i++) {
+		const uint8_t *vp;
+
+		cb_read_head(p, &k);
+		p = cb_skip(p);
+		vp = cb_read_head(p, &v);
+		if (k.major == (neg ? 1u : 0u) && k.arg == want) {
+			if (v.major != 3)
+				return 0;
+			*t = (const char *)vp;
+			*n = (size_t)v.arg;
+			return 1;
+		}
+		p = cb_skip(p);
+	}
+	return 0;
+}
+
+/* A copy of n bytes with a NUL after them (they may hold NULs too). */
+static char *dup_text(const char *t, size_t n)
+{
+	char *s = malloc(n + 1);
+
+	if (!s)
+		return NULL;
+	if (n)
+		memcpy(s, t, n);
+	s[n] = '\0';
+	return s;
+}
+
 /* ---- steps 1-6 -------------------------------------------------------- */
 
 static enum tdxq_status check_protected(struct tdxq_quote *q,
@@ -724,11 +794,13 @@ static enum tdxq_status parse_unprotected(struct tdxq_quote *q,
 	if (v) {
 		if (cbor_isa_string(v)) {
 			q->content_type = dup_tstr(v);
+			q->content_type_len = cbor_string_length(v);
 		} else if (cbor_isa_uint(v)) {
 			char tmp[24];
 
 			snprintf(tmp, sizeof(tmp), "%" PRIu64, cbor_get_int(v));
 			q->content_type = strdup(tmp);
+			q->content_type_len = strlen(tmp);
 		} else {
 			tdxq_seterr(e, "content type (3) is neither text nor an unsigned integer");
 			return TDXQ_MALFORMED;
@@ -1021,6 +1093,7 @@ static void free_claims(struct tdxq_quote *q)
 	free(q->sub);
 	free(q->profile);
 	q->iss = q->sub = NULL;
+	q->iss_len = q->sub_len = 0;
 	q->profile = NULL;
 	q->profile_len = 0;
 	q->have_claims = 0;
@@ -1168,7 +1241,12 @@ enum tdxq_status tdxq_parse_claims(struct tdxq_quote *q, struct tdxq_err *e)
 		goto out;
 	}
 	if (v) {
-		q->iss = dup_tstr(v);
+		const char *t = NULL;
+		size_t n = 0;
+
+		raw_map_text(q->payload, C_ISS, &t, &n);
+		q->iss = dup_text(t, n);
+		q->iss_len = n;
 		if (!q->iss)
 			goto nomem;
 	}
@@ -1178,7 +1256,12 @@ enum tdxq_status tdxq_parse_claims(struct tdxq_quote *q, struct tdxq_err *e)
 		goto out;
 	}
 	if (v) {
-		q->sub = dup_tstr(v);
+		const char *t = NULL;
+		size_t n = 0;
+
+		raw_map_text(q->payload, C_SUB, &t, &n);
+		q->sub = dup_text(t, n);
+		q->sub_len = n;
 		if (!q->sub)
 			goto nomem;
 	}

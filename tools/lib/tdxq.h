@@ -101,9 +101,13 @@ struct tdxq_quote {
 	size_t kid_len;
 	char *content_type;		/* NULL if absent; unsigned; a uint is
 					 * shown as its decimal text */
+	size_t content_type_len;	/* it may hold NULs */
 	/* claims (tdxq_parse_claims) */
 	int have_claims;
-	char *iss, *sub;		/* NULL if absent */
+	char *iss, *sub;		/* NULL if absent; the payload's own
+					 * bytes (NULs, invalid UTF-8 kept)
+					 * and a NUL after them */
+	size_t iss_len, sub_len;
 	uint8_t *profile;		/* eat_profile, NULL if absent */
 	size_t profile_len;
 	uint8_t report_data[TDXQ_REPORT_DATA_SIZE];

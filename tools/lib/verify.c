@@ -850,7 +850,7 @@ static const char *policy_check(const struct tdxq_policy *p,
 		return "eat_profile";
 	/* 26 */
 	if (p->iss.n && (!q->iss || !vset_has(&p->iss, (const uint8_t *)q->iss,
-					      strlen(q->iss))))
+					      q->iss_len)))
 		return "iss";
 	/* 27: entries of the path below the root */
 	if (p->require_tcb != 0 || p->tcb_explicit) {

@@ -89,9 +89,15 @@ static void json_claims(FILE *f, const struct tdxq_quote *q)
 	size_t i;
 
 	fputs("{\"iss\": ", f);
-	json_str(f, q->iss);
+	if (q->iss)
+		json_strn(f, q->iss, q->iss_len);
+	else
+		fputs("null", f);
 	fputs(", \"sub\": ", f);
-	json_str(f, q->sub);
+	if (q->sub)
+		json_strn(f, q->sub, q->sub_len);
+	else
+		fputs("null", f);
 	fputs(", \"eat_profile\": ", f);
 	if (!q->profile)
 		fputs("null", f);
@@ -512,7 +518,7 @@ static void dump_text(const struct tdxq_quote *q, size_t len)
 	printf("  content type: ");
 	if (q->content_type) {
 		putchar('"');
-		text_str(stdout, q->content_type);
+		text_strn(stdout, q->content_type, q->content_type_len);
 		printf("\"\n");
 	} else {
 		printf("(absent)\n");
@@ -568,12 +574,12 @@ static void dump_text(const struct tdxq_quote *q, size_t len)
 	printf("claims:\n");
 	if (q->iss) {
 		printf("  iss: \"");
-		text_str(stdout, q->iss);
+		text_strn(stdout, q->iss, q->iss_len);
 		printf("\"\n");
 	}
 	if (q->sub) {
 		printf("  sub: \"");
-		text_str(stdout, q->sub);
+		text_strn(stdout, q->sub, q->sub_len);
 		printf("\"\n");
 	}
 	if (q->profile) {
@@ -628,7 +634,10 @@ static void dump_json(const struct tdxq_quote *q, size_t len,
 	}
 	printf(", \"size\": %zu, \"protected_size\": %zu, \"payload_size\": %zu, \"content_type\": ",
 	       len, q->protected_len, q->payload_len);
-	json_str(stdout, q->content_type);
+	if (q->content_type)
+		json_strn(stdout, q->content_type, q->content_type_len);
+	else
+		fputs("null", stdout);
 	printf(", \"kid\": ");
 	if (q->kid)
 		json_hex(stdout, q->kid, q->kid_len);
