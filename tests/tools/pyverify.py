@@ -654,14 +654,14 @@ class Policy:
         except OSError as e:
             raise Fail(USAGE, '%s: %s' % (path, e.strerror))
         for n, line in enumerate(data.split(b'\n'), 1):
-            line = line.split(b'#', 1)[0].strip(b' \t')
+            line = line.split(b'#', 1)[0].strip(b' \t\r')
             if not line:
                 continue
             if b'=' not in line:
                 raise Fail(USAGE, '%s:%d: no "="' % (path, n))
             name, val = line.split(b'=', 1)
-            self.add(name.strip(b' \t').decode('ascii', 'replace'),
-                     val.strip(b' \t'), '%s:%d' % (path, n))
+            self.add(name.strip(b' \t\r').decode('ascii', 'replace'),
+                     val.strip(b' \t\r'), '%s:%d' % (path, n))
 
 
 def claim(cl, name):

@@ -691,9 +691,10 @@ unknown:
 	return TDXQ_USAGE;
 }
 
+/* "blanks" of docs/verifier.md: space, tab, and CR (CRLF files) */
 static int is_space(char c)
 {
-	return c == ' ' || (c >= '\t' && c <= '\r');
+	return c == ' ' || c == '\t' || c == '\r';
 }
 
 static char *trim(char *s)
