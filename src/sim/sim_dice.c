@@ -22,9 +22,17 @@
 
 enum { CERT_ROOT, CERT_PLATFORM, CERT_QUOTE };
 
-/* [P] eat_profile: 2.16.840.1.113741.1.13.1, as DER content octets */
+/*
+ * eat_profile, as DER content octets: the simulator's own profile, the UUID
+ * OID 2.25.187683495578185925455535580376002142914 (UUID
+ * 8d3286c3-7839-4b7a-98f3-1e54802322c2), not Intel's TDX DICE quote
+ * profile 2.16.840.1.113741.1.13.1.  A simulated quote must never pass as
+ * Intel's: a verifier accepts this profile only when told to
+ * (tdx-quote verify --profile tdx-ext-simulator, docs/verifier.md step 25).
+ */
 static const u8 sim_profile[] = {
-	0x60, 0x86, 0x48, 0x01, 0x86, 0xf8, 0x4d, 0x01, 0x0d, 0x01 };
+	0x69, 0x82, 0x9a, 0xb2, 0xc3, 0xb0, 0xef, 0x83, 0xca, 0xad,
+	0xf5, 0x98, 0xf9, 0xc7, 0xca, 0xc8, 0x81, 0x8c, 0xc5, 0x42 };
 
 static const struct tdx_x509_attr root_name[] = {
 	{ TDX_X509_ATTR_CN, "tdx-ext simulated DICE Root CA" },
