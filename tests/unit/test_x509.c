@@ -686,6 +686,75 @@ TEST(dice_ext_known_bytes)
 	CHECK(!memmem(root.tbs, root.tbs_len, "\x67\x81\x05\x05\x04", 5));
 }
 
+/*
+ * The simulator's certificates (src/sim/sim_dice.c make_cert()) at their
+ * largest: its names, serial and key identifier sizes, its extensions
+ * with the longest version string, and signatures whose r and s both
+ * need a leading zero.  Each must fit its slot in the pool, SIM_CERT_MAX
+ * (src/sim/sim.h) = 1024 bytes, or QUOTE.INIT fails.
+ */
+TEST(sim_shaped_certs_fit)
+{
+	static const struct tdx_x509_attr sim_root[] = {
+		{ TDX_X509_ATTR_CN, "tdx-ext simulated DICE Root CA" },
+		{ TDX_X509_ATTR_O, "tdx-ext simulator (not trustworthy)" },
+	};
+	static const struct tdx_x509_attr sim_plat[] = {
+		{ TDX_X509_ATTR_CN, "tdx-ext simulated TDX platform (SEAM)" },
+		{ TDX_X509_ATTR_O, "tdx-ext simulator (not trustworthy)" },
+	};
+	static const struct tdx_x509_attr sim_quote[] = {
+		{ TDX_X509_ATTR_CN, "tdx-ext simulated TDX quote signing key" },
+		{ TDX_X509_ATTR_O, "tdx-ext simulator (not trustworthy)" },
+	};
+	static const struct tdx_x509_tcb_info quote_tcb = {
+		.vendor = "Intel Corporation",
+		.model = "TDX quoting (tdx-ext simulator)",
+		.has_layer = true, .layer = 1,
+	};
+	static const struct tdx_x509_eku quote_eku = {
+		kp_attest_init, 1, true
+	};
+	static uint8_t tbs[2048], cert[2048];
+	uint8_t serial[16], kid[20], sig[TDX_X509_P384_SIG_LEN];
+	struct tdx_x509_params p = {
+		.serial = serial, .serial_len = sizeof(serial),
+		.issuer = { sim_root, 2 },
+		.subject = { sim_root, 2 },
+		.not_before = { 2025, 1, 1, 0, 0, 0 },
+		.not_after = t_never,
+		.pubkey = good_point,
+		.ski = kid, .ski_len = sizeof(kid),
+		.aki = kid, .aki_len = sizeof(kid),
+		.ca = true, .path_len = -1,
+	};
+	int tbs_len, len[3], i;
+
+	memset(serial, 0x7f, sizeof(serial));
+	memset(kid, 0xff, sizeof(kid));
+	memset(sig, 0xff, sizeof(sig));
+	for (i = 0; i < 3; i++) {
+		if (i == 1) {
+			p.subject = (struct tdx_x509_name){ sim_plat, 2 };
+			p.path_len = 0;
+			p.tcb_info = &plat_tcb;	/* longest version */
+		} else if (i == 2) {
+			p.issuer = (struct tdx_x509_name){ sim_plat, 2 };
+			p.subject = (struct tdx_x509_name){ sim_quote, 2 };
+			p.ca = false;
+			p.path_len = -1;
+			p.tcb_info = &quote_tcb;
+			p.eku = &quote_eku;
+		}
+		tbs_len = tdx_x509_tbs(tbs, sizeof(tbs), &p);
+		CHECK(tbs_len > 0);
+		len[i] = tdx_x509_cert(cert, sizeof(cert), tbs, tbs_len, sig);
+		CHECK(len[i] > 0 && len[i] <= 1024);
+	}
+	printf("# x509: simulator-shaped certificates at most %d, %d, %d bytes (slot 1024)\n",
+	       len[0], len[1], len[2]);
+}
+
 static int dice_verify(X509 *target, unsigned long flags, int *err)
 {
 	X509_STORE *store = X509_STORE_new();
