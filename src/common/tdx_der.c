@@ -154,7 +154,8 @@ void tdx_der_tlv(struct tdx_der *w, u8 tag, const void *data, size_t len)
 	der_put(w, data, len);
 }
 
-void tdx_der_int_bytes(struct tdx_der *w, const u8 *be, size_t len)
+/* A non-negative INTEGER's content under tag. */
+static void der_int(struct tdx_der *w, u8 tag, const u8 *be, size_t len)
 {
 	if (len && !be) {
 		der_fail(w, -TDX_EINVAL);
@@ -165,21 +166,26 @@ void tdx_der_int_bytes(struct tdx_der *w, const u8 *be, size_t len)
 		len--;
 	}
 	if (!len) {
-		der_hdr(w, TDX_DER_INTEGER, 1);
+		der_hdr(w, tag, 1);
 		der_byte(w, 0);
 		return;
 	}
 	if (be[0] & 0x80) {
 		/* Keep it positive. */
-		der_hdr(w, TDX_DER_INTEGER, len + 1);
+		der_hdr(w, tag, len + 1);
 		der_byte(w, 0);
 	} else {
-		der_hdr(w, TDX_DER_INTEGER, len);
+		der_hdr(w, tag, len);
 	}
 	der_put(w, be, len);
 }
 
-void tdx_der_int_u64(struct tdx_der *w, u64 v)
+void tdx_der_int_bytes(struct tdx_der *w, const u8 *be, size_t len)
+{
+	der_int(w, TDX_DER_INTEGER, be, len);
+}
+
+void tdx_der_int_u64_tagged(struct tdx_der *w, u8 tag, u64 v)
 {
 	u8 be[8];
 	int i;
@@ -188,7 +194,12 @@ void tdx_der_int_u64(struct tdx_der *w, u64 v)
 		be[i] = (u8)v;
 		v >>= 8;
 	}
-	tdx_der_int_bytes(w, be, sizeof(be));
+	der_int(w, tag, be, sizeof(be));
+}
+
+void tdx_der_int_u64(struct tdx_der *w, u64 v)
+{
+	tdx_der_int_u64_tagged(w, TDX_DER_INTEGER, v);
 }
 
 void tdx_der_bool(struct tdx_der *w, bool v)
@@ -223,14 +234,14 @@ void tdx_der_bit_string(struct tdx_der *w, const u8 *data, size_t len)
 	der_put(w, data, len);
 }
 
-void tdx_der_named_bits(struct tdx_der *w, u32 bits)
+void tdx_der_named_bits_tagged(struct tdx_der *w, u8 tag, u32 bits)
 {
 	u8 b[4] = { 0 };
 	unsigned int top = 0, i;
 
 	if (!bits) {
 		/* DER: no bits at all is an empty BIT STRING. */
-		der_hdr(w, TDX_DER_BIT_STRING, 1);
+		der_hdr(w, tag, 1);
 		der_byte(w, 0);
 		return;
 	}
@@ -240,9 +251,14 @@ void tdx_der_named_bits(struct tdx_der *w, u32 bits)
 			top = i;
 		}
 	}
-	der_hdr(w, TDX_DER_BIT_STRING, top / 8 + 2);
+	der_hdr(w, tag, top / 8 + 2);
 	der_byte(w, 7 - top % 8);	/* unused (trailing zero) bits */
 	der_put(w, b, top / 8 + 1);
+}
+
+void tdx_der_named_bits(struct tdx_der *w, u32 bits)
+{
+	tdx_der_named_bits_tagged(w, TDX_DER_BIT_STRING, bits);
 }
 
 void tdx_der_octet_string(struct tdx_der *w, const u8 *data, size_t len)

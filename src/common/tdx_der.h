@@ -58,8 +58,11 @@
 #define TDX_DER_CTX(n)		(0xa0 | (n))
 #define TDX_DER_CTX_PRIM(n)	(0x80 | (n))
 
-/* Deepest nesting of tdx_der_begin() (an X.509 TBSCertificate needs 6). */
-#define TDX_DER_MAX_DEPTH	8
+/*
+ * Deepest nesting of tdx_der_begin(): an X.509 TBSCertificate needs 6, 8
+ * with the FWIDs of a TCG DiceTcbInfo extension (tdx_x509.c).
+ */
+#define TDX_DER_MAX_DEPTH	10
 /* Largest total encoding; lengths thus never need more than 4 bytes. */
 #define TDX_DER_MAX_LEN		0x7fffffffu
 
@@ -101,6 +104,8 @@ void tdx_der_tlv(struct tdx_der *w, u8 tag, const void *data, size_t len);
 /* INTEGER from an unsigned big-endian number of any width (0 bytes: 0). */
 void tdx_der_int_bytes(struct tdx_der *w, const u8 *be, size_t len);
 void tdx_der_int_u64(struct tdx_der *w, u64 v);
+/* The same under another tag: [n] IMPLICIT INTEGER is TDX_DER_CTX_PRIM(n). */
+void tdx_der_int_u64_tagged(struct tdx_der *w, u8 tag, u64 v);
 void tdx_der_bool(struct tdx_der *w, bool v);
 void tdx_der_null(struct tdx_der *w);
 /* OBJECT IDENTIFIER from its content bytes, e.g. 2b 81 04 00 22. */
@@ -109,6 +114,8 @@ void tdx_der_oid(struct tdx_der *w, const u8 *oid, size_t len);
 void tdx_der_bit_string(struct tdx_der *w, const u8 *data, size_t len);
 /* BIT STRING of a NamedBitList (bit n = 1 << n, n < 32), trailing 0s cut. */
 void tdx_der_named_bits(struct tdx_der *w, u32 bits);
+/* The same under another tag: [n] IMPLICIT is TDX_DER_CTX_PRIM(n). */
+void tdx_der_named_bits_tagged(struct tdx_der *w, u8 tag, u32 bits);
 void tdx_der_octet_string(struct tdx_der *w, const u8 *data, size_t len);
 /* UTF8String: the caller passes valid UTF-8. */
 void tdx_der_utf8(struct tdx_der *w, const char *s, size_t len);

@@ -23,15 +23,23 @@ struct tdx_qd_field {
 struct tdx_qd_submod {
 	const char *oid;	/* key in the submods map */
 	const char *model;	/* class-map model of the environment */
-	const struct tdx_qd_field *fields;
+	const struct tdx_qd_field *origin;	/* values of "0" */
+	const struct tdx_qd_field *current;	/* of "1"; NULL: as "0" */
 };
 
 #define TDX_QD_DIGEST_FIELD(k, o)	\
 	{ (k), TDX_QD_DIGEST, (o), TDX_REPORT_DIGEST_SIZE }
 
 /* Each list in ascending order of |key|: the deterministic map order. */
-static const struct tdx_qd_field tdx_qd_platform[] = {
-	{ -125, TDX_QD_SVN, TDX_REPORT_CPUSVN_OFF, TDX_REPORT_CPUSVN_SIZE },
+static const struct tdx_qd_field tdx_qd_platform_origin[] = {
+	{ -125, TDX_QD_SVN, TDX_REPORT_TEE_TCB_SVN_OFF,
+	  TDX_REPORT_TEE_TCB_SVN_SIZE },
+	{ 0, TDX_QD_BYTES, 0, 0 }
+};
+
+static const struct tdx_qd_field tdx_qd_platform_current[] = {
+	{ -125, TDX_QD_SVN, TDX_REPORT_TEE_TCB_SVN2_OFF,
+	  TDX_REPORT_TEE_TCB_SVN2_SIZE },
 	{ 0, TDX_QD_BYTES, 0, 0 }
 };
 
@@ -60,8 +68,6 @@ static const struct tdx_qd_field tdx_qd_seam[] = {
 	  TDX_REPORT_ATTRIBUTES_SIZE },
 	TDX_QD_DIGEST_FIELD(-83, TDX_REPORT_MRSEAM_OFF),
 	TDX_QD_DIGEST_FIELD(-84, TDX_REPORT_MRSIGNERSEAM_OFF),
-	{ -125, TDX_QD_SVN, TDX_REPORT_TEE_TCB_SVN_OFF,
-	  TDX_REPORT_TEE_TCB_SVN_SIZE },
 	{ 0, TDX_QD_BYTES, 0, 0 }
 };
 
@@ -69,11 +75,12 @@ static const struct tdx_qd_field tdx_qd_seam[] = {
 
 /* In the bytewise order of the keys (all of the same length). */
 static const struct tdx_qd_submod tdx_qd_submods[] = {
-	{ TDX_QD_OID(1), "tdx-platform-tcb", tdx_qd_platform },
-	{ TDX_QD_OID(4), "tdx-td", tdx_qd_td },
-	{ TDX_QD_OID(7), "tdx-service-td", tdx_qd_servtd },
-	{ TDX_QD_OID(8), "tdx-seam", tdx_qd_seam },
-	{ NULL, NULL, NULL }
+	{ TDX_QD_OID(1), "tdx-platform-tcb", tdx_qd_platform_origin,
+	  tdx_qd_platform_current },
+	{ TDX_QD_OID(4), "tdx-td", tdx_qd_td, NULL },
+	{ TDX_QD_OID(7), "tdx-service-td", tdx_qd_servtd, NULL },
+	{ TDX_QD_OID(8), "tdx-seam", tdx_qd_seam, NULL },
+	{ NULL, NULL, NULL, NULL }
 };
 
 /* << {1: -35} >>: the protected header, ES384. */
@@ -123,7 +130,8 @@ static void tdx_qd_values(struct tdx_cbor *w, const u8 *r,
 
 /* ce = {0: {0: [[env, [{1: values}]]]}} */
 static void tdx_qd_evidence(struct tdx_cbor *w, const u8 *r,
-			    const struct tdx_qd_submod *sm)
+			    const struct tdx_qd_submod *sm,
+			    const struct tdx_qd_field *fields)
 {
 	tdx_cbor_map(w, 1);
 	tdx_cbor_uint(w, 0);		/* ev-triples */
@@ -139,20 +147,21 @@ static void tdx_qd_evidence(struct tdx_cbor *w, const u8 *r,
 	tdx_cbor_uint(w, 2);		/* model */
 	tdx_cbor_cstr(w, sm->model);
 	tdx_cbor_array(w, 1);		/* measurements */
-	tdx_qd_values(w, r, sm->fields);
+	tdx_qd_values(w, r, fields);
 }
 
 /* 571(<< ce >>) */
 static void tdx_qd_evidence_tagged(struct tdx_cbor *w, const u8 *r,
-				   const struct tdx_qd_submod *sm)
+				   const struct tdx_qd_submod *sm,
+				   const struct tdx_qd_field *fields)
 {
 	struct tdx_cbor c;
 
 	tdx_cbor_init(&c, NULL, 0);
-	tdx_qd_evidence(&c, r, sm);
+	tdx_qd_evidence(&c, r, sm, fields);
 	tdx_cbor_tag(w, TDX_QUOTE_DOC_TAG_CE);
 	tdx_cbor_bstr_head(w, c.len);
-	tdx_qd_evidence(w, r, sm);
+	tdx_qd_evidence(w, r, sm, fields);
 }
 
 static void tdx_qd_claims(struct tdx_cbor *w,
@@ -177,9 +186,10 @@ static void tdx_qd_claims(struct tdx_cbor *w,
 		tdx_cbor_cstr(w, sm->oid);
 		tdx_cbor_map(w, 2);
 		tdx_cbor_cstr(w, "0");		/* origin */
-		tdx_qd_evidence_tagged(w, r, sm);
+		tdx_qd_evidence_tagged(w, r, sm, sm->origin);
 		tdx_cbor_cstr(w, "1");		/* current */
-		tdx_qd_evidence_tagged(w, r, sm);
+		tdx_qd_evidence_tagged(w, r, sm,
+				       sm->current ? sm->current : sm->origin);
 	}
 	tdx_cbor_int(w, TDX_QD_CLAIM_REPORTDATA);
 	tdx_cbor_bstr(w, r + TDX_REPORT_REPORTDATA_OFF,

@@ -26,15 +26,20 @@
  *   env    = {0: {1: "Intel Corporation", 2: model}}    / class: vendor,
  *                                                         model (see below) /
  *
- * This simulated module has one view of each TCB component, so origin and
- * current carry identical concise evidence.
+ * The claims are where google/go-tdx-guest's abi/dice.go, the one public
+ * parser of Intel's DICE quote profile, reads them (docs/verifier.md steps
+ * 21-23).  Only the platform TCB has two views in a TDREPORT: the TDX
+ * module's SVN when the TD was built (TEE_TCB_SVN) and after TD-preserving
+ * updates (TEE_TCB_SVN2).  Every other submodule has one view, so its
+ * origin and current carry identical concise evidence.
  *
  * values, per submodule, from the TDREPORT:
  *   platform TCB ("tdx-platform-tcb"):
- *     -125: CPUSVN (REPORTMACSTRUCT, 16 bytes) as an array of 16 uints
+ *     "0": -125: TEE_TCB_INFO.TEE_TCB_SVN as an array of 16 uints
+ *     "1": -125: TEE_TCB_INFO.TEE_TCB_SVN2 as an array of 16 uints
+ *     (CPUSVN, in REPORTMACSTRUCT, is not in the quote)
  *   SEAM ("tdx-seam"):
- *     -82: TEE_TCB_INFO.ATTRIBUTES, -83: MRSEAM, -84: MRSIGNERSEAM,
- *     -125: TEE_TCB_SVN as an array of 16 uints
+ *     -82: TEE_TCB_INFO.ATTRIBUTES, -83: MRSEAM, -84: MRSIGNERSEAM
  *   TD body ("tdx-td"):
  *     -82: TDINFO.ATTRIBUTES, -83: MRTD, -201: XFAM, -203: MRCONFIGID,
  *     -204: MROWNER, -205: MROWNERCONFIG, -206..-209: RTMR0..RTMR3
@@ -103,6 +108,7 @@
 #define TDX_REPORT_MRSIGNERSEAM_OFF	(TDX_REPORT_TEE_TCB_INFO_OFF + 72)
 #define TDX_REPORT_SEAM_ATTRIBUTES_OFF	(TDX_REPORT_TEE_TCB_INFO_OFF + 120)
 #define TDX_REPORT_TEE_TCB_SVN2_OFF	(TDX_REPORT_TEE_TCB_INFO_OFF + 128)
+#define TDX_REPORT_TEE_TCB_SVN2_SIZE	16
 #define TDX_REPORT_ATTRIBUTES_SIZE	8
 /* TDINFO */
 #define TDX_REPORT_TDINFO_OFF		512

@@ -25,6 +25,16 @@ static const u8 oid_ski[] = { 0x55, 0x1d, 0x0e };
 
 static const u8 oid_aki[] = { 0x55, 0x1d, 0x23 };
 
+static const u8 oid_eku[] = { 0x55, 0x1d, 0x25 };
+
+static const u8 oid_tcg_dice_tcb_info[] = {	/* 2.23.133.5.4.1 */
+	0x67, 0x81, 0x05, 0x05, 0x04, 0x01
+};
+
+static const u8 oid_tcg_dice_ueid[] = {		/* 2.23.133.5.4.4 */
+	0x67, 0x81, 0x05, 0x05, 0x04, 0x04
+};
+
 /* 2.5.4.<n>, indexed by enum tdx_x509_attr_type */
 static const u8 attr_arc[] = {
 	[TDX_X509_ATTR_CN] = 3,
@@ -105,6 +115,73 @@ static void x509_ext_end(struct tdx_der *w)
 	tdx_der_end(w);
 }
 
+static void x509_eku(struct tdx_der *w, const struct tdx_x509_eku *e)
+{
+	unsigned int i;
+
+	x509_ext_begin(w, oid_eku, sizeof(oid_eku), e->critical);
+	tdx_der_begin(w, TDX_DER_SEQUENCE);
+	for (i = 0; i < e->count; i++)
+		tdx_der_oid(w, e->purposes[i].oid, e->purposes[i].len);
+	tdx_der_end(w);
+	x509_ext_end(w);
+}
+
+static void x509_tcb_str(struct tdx_der *w, unsigned int tag, const char *s)
+{
+	if (s)
+		tdx_der_tlv(w, TDX_DER_CTX_PRIM(tag), s, strlen(s));
+}
+
+static void x509_tcb_int(struct tdx_der *w, unsigned int tag, bool has,
+			 u64 v)
+{
+	if (has)
+		tdx_der_int_u64_tagged(w, TDX_DER_CTX_PRIM(tag), v);
+}
+
+/* DiceTcbInfo: the present fields, IMPLICIT tags in increasing order. */
+static void x509_tcb_info(struct tdx_der *w, const struct tdx_x509_tcb_info *t)
+{
+	const struct tdx_x509_fwid *f;
+	unsigned int i;
+
+	x509_ext_begin(w, oid_tcg_dice_tcb_info, sizeof(oid_tcg_dice_tcb_info),
+		       true);
+	tdx_der_begin(w, TDX_DER_SEQUENCE);
+	x509_tcb_str(w, 0, t->vendor);
+	x509_tcb_str(w, 1, t->model);
+	x509_tcb_str(w, 2, t->version);
+	x509_tcb_int(w, 3, t->has_svn, t->svn);
+	x509_tcb_int(w, 4, t->has_layer, t->layer);
+	x509_tcb_int(w, 5, t->has_index, t->index);
+	if (t->n_fwids) {
+		tdx_der_begin(w, TDX_DER_CTX(6));	/* SEQUENCE OF FWID */
+		for (i = 0; i < t->n_fwids; i++) {
+			f = &t->fwids[i];
+			tdx_der_begin(w, TDX_DER_SEQUENCE);
+			tdx_der_oid(w, f->hash_alg.oid, f->hash_alg.len);
+			tdx_der_octet_string(w, f->digest, f->digest_len);
+			tdx_der_end(w);
+		}
+		tdx_der_end(w);
+	}
+	if (t->has_flags)
+		tdx_der_named_bits_tagged(w, TDX_DER_CTX_PRIM(7), t->flags);
+	tdx_der_end(w);
+	x509_ext_end(w);
+}
+
+static void x509_ueid(struct tdx_der *w, const struct tdx_x509_ueid *u)
+{
+	x509_ext_begin(w, oid_tcg_dice_ueid, sizeof(oid_tcg_dice_ueid),
+		       u->critical);
+	tdx_der_begin(w, TDX_DER_SEQUENCE);
+	tdx_der_octet_string(w, u->ueid, u->len);
+	tdx_der_end(w);
+	x509_ext_end(w);
+}
+
 static void x509_extensions(struct tdx_der *w,
 			    const struct tdx_x509_params *p, u32 ku)
 {
@@ -126,6 +203,9 @@ static void x509_extensions(struct tdx_der *w,
 	tdx_der_named_bits(w, ku);
 	x509_ext_end(w);
 
+	if (p->eku)
+		x509_eku(w, p->eku);
+
 	x509_ext_begin(w, oid_ski, sizeof(oid_ski), false);
 	tdx_der_octet_string(w, p->ski, p->ski_len);
 	x509_ext_end(w);
@@ -138,6 +218,11 @@ static void x509_extensions(struct tdx_der *w,
 		tdx_der_end(w);
 		x509_ext_end(w);
 	}
+
+	if (p->tcb_info)
+		x509_tcb_info(w, p->tcb_info);
+	if (p->ueid)
+		x509_ueid(w, p->ueid);
 
 	tdx_der_end(w);
 	tdx_der_end(w);
@@ -161,6 +246,112 @@ static size_t x509_serial_len(const struct tdx_x509_params *p)
 	return n;
 }
 
+/* Content octets of an OID: each arc minimal, the last one complete. */
+static bool x509_oid_valid(const struct tdx_x509_oid *o)
+{
+	size_t i;
+
+	if (!o->oid || !o->len || o->len > TDX_X509_OID_MAX ||
+	    (o->oid[o->len - 1] & 0x80))
+		return false;
+	/* An arc that starts with 0x80 has a leading zero 7-bit group. */
+	for (i = 0; i < o->len; i++)
+		if (o->oid[i] == 0x80 && (!i || !(o->oid[i - 1] & 0x80)))
+			return false;
+	return true;
+}
+
+static bool x509_eku_valid(const struct tdx_x509_eku *e)
+{
+	unsigned int i;
+
+	if (!e->purposes || !e->count || e->count > TDX_X509_EKU_MAX)
+		return false;
+	for (i = 0; i < e->count; i++)
+		if (!x509_oid_valid(&e->purposes[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Strict UTF-8 (RFC 3629): shortest forms only, no surrogates, nothing
+ * above U+10FFFF.  NUL cannot occur in a C string.
+ */
+static bool x509_utf8_valid(const u8 *s, size_t len)
+{
+	size_t i = 0, n, k;
+	u32 c, min;
+
+	while (i < len) {
+		c = s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if ((c & 0xe0) == 0xc0) {
+			n = 1;
+			c &= 0x1f;
+			min = 0x80;
+		} else if ((c & 0xf0) == 0xe0) {
+			n = 2;
+			c &= 0x0f;
+			min = 0x800;
+		} else if ((c & 0xf8) == 0xf0) {
+			n = 3;
+			c &= 0x07;
+			min = 0x10000;
+		} else {
+			return false;
+		}
+		if (n >= len - i)
+			return false;
+		for (k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			c = c << 6 | (s[i + k] & 0x3f);
+		}
+		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			return false;
+		i += n + 1;
+	}
+	return true;
+}
+
+/* NULL (absent), or 1..TDX_X509_TCB_STR_MAX bytes of strict UTF-8. */
+static bool x509_tcb_str_valid(const char *s)
+{
+	size_t len;
+
+	if (!s)
+		return true;
+	len = strlen(s);
+	return len && len <= TDX_X509_TCB_STR_MAX &&
+	       x509_utf8_valid((const u8 *)s, len);
+}
+
+static bool x509_tcb_info_valid(const struct tdx_x509_tcb_info *t)
+{
+	const struct tdx_x509_fwid *f;
+	unsigned int i;
+
+	if (!x509_tcb_str_valid(t->vendor) || !x509_tcb_str_valid(t->model) ||
+	    !x509_tcb_str_valid(t->version))
+		return false;
+	if ((t->has_svn && t->svn > TDX_X509_TCB_INT_MAX) ||
+	    (t->has_layer && t->layer > TDX_X509_TCB_INT_MAX) ||
+	    (t->has_index && t->index > TDX_X509_TCB_INT_MAX))
+		return false;
+	if (t->n_fwids > TDX_X509_FWID_MAX || (t->n_fwids && !t->fwids))
+		return false;
+	for (i = 0; i < t->n_fwids; i++) {
+		f = &t->fwids[i];
+		if (!x509_oid_valid(&f->hash_alg) || !f->digest ||
+		    !f->digest_len || f->digest_len > TDX_X509_DIGEST_MAX)
+			return false;
+	}
+	return true;
+}
+
 static bool x509_params_valid(const struct tdx_x509_params *p, u32 ku)
 {
 	if (!x509_serial_len(p))
@@ -180,6 +371,13 @@ static bool x509_params_valid(const struct tdx_x509_params *p, u32 ku)
 	if (ku & ~TDX_X509_KU_ALL)
 		return false;
 	if (p->ca && !(ku & TDX_X509_KU_KEY_CERT_SIGN))
+		return false;
+	if (p->eku && !x509_eku_valid(p->eku))
+		return false;
+	if (p->tcb_info && !x509_tcb_info_valid(p->tcb_info))
+		return false;
+	if (p->ueid && (!p->ueid->ueid || !p->ueid->len ||
+			p->ueid->len > TDX_X509_UEID_MAX))
 		return false;
 	return true;
 }

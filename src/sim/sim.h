@@ -65,6 +65,23 @@ struct sim_version {
 	u16 major, minor, update, build;
 };
 
+/*
+ * The simulated TDX module's TCB as TEE_TCB_INFO reports it (sim_td.c),
+ * fixed when the simulator loads; the DICE chain certifies the same
+ * values (sim_dice.c).
+ */
+struct sim_tcb {
+	u8 tee_tcb_svn[TDX_REPORT_TEE_TCB_SVN_SIZE];
+	u8 tee_tcb_svn2[TDX_REPORT_TEE_TCB_SVN2_SIZE];
+	u8 mrseam[TDX_REPORT_DIGEST_SIZE];
+	u8 mrsignerseam[TDX_REPORT_DIGEST_SIZE];
+};
+
+/* Components of TEE_TCB_SVN and TEE_TCB_SVN2 (as Intel's DCAP reads them). */
+#define SIM_TCB_SVN_MODULE_MINOR	0	/* the TDX module's SVN */
+#define SIM_TCB_SVN_MODULE_MAJOR	1	/* its major version */
+#define SIM_TCB_SVN_SEAMLDR		2	/* the SEAM loader's patch SVN */
+
 struct sim_td {
 	struct list_head node;
 	unsigned int id;
@@ -125,6 +142,7 @@ struct sim {
 	struct sim_job job;
 
 	/* DICE */
+	struct sim_tcb tcb;		/* what TDREPORTs and the chain say */
 	u8 uds[SIM_SECRET_BYTES];	/* unique device secret */
 	u8 report_key[SIM_SECRET_BYTES];
 	unsigned int quote_init_step;
@@ -173,6 +191,7 @@ void sim_quote_forget(void);
 int sim_root_cert(const u8 **der, size_t *len);
 
 /* sim_td.c */
+int sim_tcb_init(void);
 int sim_td_debugfs_init(struct dentry *dir);
 void sim_td_destroy_all(void);
 int sim_report_verify(const u8 *report);

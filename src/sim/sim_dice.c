@@ -2,15 +2,18 @@
 /*
  * DICE in the simulator: TDH.QUOTE.INIT derives a layered key chain from
  * the unique device secret and certifies it (simulated root CA ->
- * platform/SEAM -> quote key); TDH.QUOTE.GET checks a TDREPORT and turns it
- * into the signed quote document of ABI.md section 7, written into the
- * host's HPA_LINKED_LIST.  All working state lives in the donated pool.
+ * platform/SEAM -> quote key, the layers below the root with their TCG
+ * DICE TcbInfo, the quote key with its key purpose); TDH.QUOTE.GET checks
+ * a TDREPORT and turns it into the signed quote document of ABI.md
+ * section 7, written into the host's HPA_LINKED_LIST.  All working state
+ * lives in the donated pool.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/highmem.h>
 #include <linux/io.h>
+#include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -22,9 +25,17 @@
 
 enum { CERT_ROOT, CERT_PLATFORM, CERT_QUOTE };
 
-/* [P] eat_profile: 2.16.840.1.113741.1.13.1, as DER content octets */
+/*
+ * eat_profile, as DER content octets: the simulator's own profile, the UUID
+ * OID 2.25.187683495578185925455535580376002142914 (UUID
+ * 8d3286c3-7839-4b7a-98f3-1e54802322c2), not Intel's TDX DICE quote
+ * profile 2.16.840.1.113741.1.13.1.  A simulated quote must never pass as
+ * Intel's: a verifier accepts this profile only when told to
+ * (tdx-quote verify --profile tdx-ext-simulator, docs/verifier.md step 25).
+ */
 static const u8 sim_profile[] = {
-	0x60, 0x86, 0x48, 0x01, 0x86, 0xf8, 0x4d, 0x01, 0x0d, 0x01 };
+	0x69, 0x82, 0x9a, 0xb2, 0xc3, 0xb0, 0xef, 0x83, 0xca, 0xad,
+	0xf5, 0x98, 0xf9, 0xc7, 0xca, 0xc8, 0x81, 0x8c, 0xc5, 0x42 };
 
 static const struct tdx_x509_attr root_name[] = {
 	{ TDX_X509_ATTR_CN, "tdx-ext simulated DICE Root CA" },
@@ -39,6 +50,42 @@ static const struct tdx_x509_attr platform_name[] = {
 static const struct tdx_x509_attr quote_name[] = {
 	{ TDX_X509_ATTR_CN, "tdx-ext simulated TDX quote signing key" },
 	{ TDX_X509_ATTR_O, "tdx-ext simulator (not trustworthy)" },
+};
+
+/*
+ * The TCG DICE extensions, as a DICE chain carries them: each layer below
+ * the root says in a tcg-dice-TcbInfo (critical) what it is, and the
+ * quote key says in its extendedKeyUsage (critical) that it attests.
+ * The vendor is the one a verifier expects of a TDX module by default
+ * (docs/verifier.md step 27); the models say that this one is simulated.
+ */
+#define SIM_TCB_VENDOR		"Intel Corporation"
+#define SIM_TCB_MODEL_SEAM	"TDX module (tdx-ext simulator)"
+#define SIM_TCB_MODEL_QUOTE	"TDX quoting (tdx-ext simulator)"
+/* "major.minor.update.build", each a u16 */
+#define SIM_VERSION_MAX		sizeof("65535.65535.65535.65535")
+
+static const u8 oid_sha384[] = {		/* 2.16.840.1.101.3.4.2.2 */
+	0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02 };
+
+static const u8 oid_kp_attest_init[] = {	/* 2.23.133.5.4.100.8 */
+	0x67, 0x81, 0x05, 0x05, 0x04, 0x64, 0x08 };
+
+static const struct tdx_x509_oid quote_purposes[] = {
+	{ oid_kp_attest_init, sizeof(oid_kp_attest_init) },
+};
+
+static const struct tdx_x509_eku quote_eku = {
+	.purposes = quote_purposes,
+	.count = ARRAY_SIZE(quote_purposes),
+	.critical = true,
+};
+
+static const struct tdx_x509_tcb_info quote_tcb = {
+	.vendor = SIM_TCB_VENDOR,
+	.model = SIM_TCB_MODEL_QUOTE,
+	.has_layer = true,
+	.layer = 1,
 };
 
 static const struct {
@@ -94,6 +141,38 @@ out:
 	return ret;
 }
 
+/*
+ * The platform (SEAM) layer certifies the TDX module: its version, its
+ * SVN and its measurement, MRSEAM, the same 48 bytes the TDREPORT's
+ * TEE_TCB_INFO carries.  The SVN is TEE_TCB_SVN's byte 0, the module's
+ * minor SVN: it is the module's security version, the one Intel's TCB
+ * info compares (byte 1 is the major version, which selects the module's
+ * identity, and byte 2 the SEAM loader's SVN, another component).
+ */
+static void seam_tcb_info(struct tdx_x509_tcb_info *t,
+			  struct tdx_x509_fwid *fwid, char *version,
+			  size_t version_len)
+{
+	snprintf(version, version_len, "%u.%u.%u.%u", sim.version.major,
+		 sim.version.minor, sim.version.update, sim.version.build);
+	*fwid = (struct tdx_x509_fwid) {
+		.hash_alg = { oid_sha384, sizeof(oid_sha384) },
+		.digest = sim.tcb.mrseam,
+		.digest_len = sizeof(sim.tcb.mrseam),
+	};
+	*t = (struct tdx_x509_tcb_info) {
+		.vendor = SIM_TCB_VENDOR,
+		.model = SIM_TCB_MODEL_SEAM,
+		.version = version,
+		.has_svn = true,
+		.svn = sim.tcb.tee_tcb_svn[SIM_TCB_SVN_MODULE_MINOR],
+		.has_layer = true,
+		.layer = 0,
+		.fwids = fwid,
+		.n_fwids = 1,
+	};
+}
+
 /* Certificate i, signed by certificate i - 1's key (the root by itself). */
 static u64 make_cert(unsigned int i)
 {
@@ -102,6 +181,9 @@ static u64 make_cert(unsigned int i)
 	const struct sim_p384_key *iss = &keys->key[i ? i - 1 : 0];
 	u8 *tbs = sim_pool_ptr(SIM_POOL_SCRATCH_OFF);
 	u8 hash[SIM_P384_BYTES], sig[SIM_SIG_BYTES], serial[16];
+	char version[SIM_VERSION_MAX];
+	struct tdx_x509_tcb_info seam_tcb;
+	struct tdx_x509_fwid seam_fwid;
 	struct tdx_x509_params p = {
 		.serial = serial,
 		.serial_len = sizeof(serial),
@@ -122,6 +204,13 @@ static u64 make_cert(unsigned int i)
 	memcpy(serial, subj->keyid, sizeof(serial));
 	serial[0] &= 0x7f;
 	serial[0] |= 0x01;	/* positive, and never shortened */
+	if (i == CERT_PLATFORM) {
+		seam_tcb_info(&seam_tcb, &seam_fwid, version, sizeof(version));
+		p.tcb_info = &seam_tcb;
+	} else if (i == CERT_QUOTE) {
+		p.tcb_info = &quote_tcb;
+		p.eku = &quote_eku;
+	}
 	tbs_len = tdx_x509_tbs(tbs, SIM_CERT_MAX, &p);
 	if (tbs_len < 0)
 		goto bad;

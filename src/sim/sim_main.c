@@ -411,6 +411,9 @@ static int __init tdx_sim_init(void)
 	ret = sim_crypto_selftest();
 	if (ret)
 		goto err_crypto;
+	ret = sim_tcb_init();
+	if (ret)
+		goto err_crypto;
 	ret = seed_secrets();
 	if (ret)
 		goto err_crypto;

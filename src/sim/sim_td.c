@@ -21,24 +21,61 @@
 #include "sim.h"
 #include "tdx_compat.h"
 
-/* The simulated TDX module's own TCB, as reported in TEE_TCB_INFO. */
+/* The CPU's SVN, REPORTMACSTRUCT.CPUSVN (not the TDX module's). */
 static const u8 sim_cpusvn[TDX_REPORT_CPUSVN_SIZE] = {
 	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+
+/*
+ * The simulated TDX module's own TCB, as TEE_TCB_INFO reports it.
+ * TEE_TCB_SVN: the module's minor SVN, major SVN, the SEAM loader's SVN
+ * (SIM_TCB_SVN_*), the rest reserved; it is the module the TD was built
+ * on.  TEE_TCB_SVN2 is the module running now: the simulated one has had
+ * a TD-preserving update that raised its minor SVN, so that the quote's
+ * origin and current platform TCB (tdx_quote_doc.h) differ and tests can
+ * tell which is which.
+ */
 static const u8 sim_tee_tcb_svn[TDX_REPORT_TEE_TCB_SVN_SIZE] = {
 	1, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+static const u8 sim_tee_tcb_svn2[TDX_REPORT_TEE_TCB_SVN2_SIZE] = {
+	2, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 
 static struct dentry *tds_dir;
 
+/**
+ * sim_tcb_init() - the simulated TDX module's TCB, once at load
+ *
+ * MRSEAM and MRSIGNERSEAM are digests of fixed names: TDREPORTs carry
+ * them and the platform certificate's FWID is the same MRSEAM.
+ *
+ * Context: module init, after sim_crypto_init().
+ * Return: 0, or the error of the hash.
+ */
+int sim_tcb_init(void)
+{
+	struct sim_tcb *t = &sim.tcb;
+	int ret;
+
+	memcpy(t->tee_tcb_svn, sim_tee_tcb_svn, sizeof(t->tee_tcb_svn));
+	memcpy(t->tee_tcb_svn2, sim_tee_tcb_svn2, sizeof(t->tee_tcb_svn2));
+	ret = sim_sha384("tdx-ext simulated SEAM module", 29, t->mrseam);
+	if (!ret)
+		ret = sim_sha384("tdx-ext simulated SEAM signer", 29,
+				 t->mrsignerseam);
+	return ret;
+}
+
 static void fill_tee_tcb_info(u8 *report)
 {
+	const struct sim_tcb *t = &sim.tcb;
+
 	memset(report + TDX_REPORT_TCB_VALID_OFF, 0xff, TDX_REPORT_TCB_VALID_SIZE);
-	memcpy(report + TDX_REPORT_TEE_TCB_SVN_OFF, sim_tee_tcb_svn,
-	       sizeof(sim_tee_tcb_svn));
-	/* MRSEAM and MRSIGNERSEAM: digests of fixed names */
-	sim_sha384("tdx-ext simulated SEAM module", 29,
-		   report + TDX_REPORT_MRSEAM_OFF);
-	sim_sha384("tdx-ext simulated SEAM signer", 29,
-		   report + TDX_REPORT_MRSIGNERSEAM_OFF);
+	memcpy(report + TDX_REPORT_TEE_TCB_SVN_OFF, t->tee_tcb_svn,
+	       sizeof(t->tee_tcb_svn));
+	memcpy(report + TDX_REPORT_MRSEAM_OFF, t->mrseam, sizeof(t->mrseam));
+	memcpy(report + TDX_REPORT_MRSIGNERSEAM_OFF, t->mrsignerseam,
+	       sizeof(t->mrsignerseam));
+	memcpy(report + TDX_REPORT_TEE_TCB_SVN2_OFF, t->tee_tcb_svn2,
+	       sizeof(t->tee_tcb_svn2));
 }
 
 /* MAC over everything before the MAC field, truncated to 32 bytes. */

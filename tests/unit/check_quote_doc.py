@@ -121,10 +121,18 @@ def deterministic(buf, what):
 
 TEE = 256     # TEE_TCB_INFO
 TD = 512      # TDINFO
+TEE_TCB_SVN = TEE + 8       # 16 bytes: the TDX module's SVN at TD build
+TEE_TCB_SVN2 = TEE + 128    # 16 bytes: the same after TD-preserving updates
 OID = "2.16.840.1.113741.1.13.2.%d.0"
+PLATFORM = OID % 1
+SEAM = OID % 8
 
 
 def expected_submods(rep):
+    """OID -> (model, origin values, current values), as go-tdx-guest's
+    abi/dice.go reads them (docs/verifier.md steps 21-23): the platform
+    TCB's origin and current are TEE_TCB_SVN and TEE_TCB_SVN2; the other
+    submodules have one view, written as identical origin and current."""
     def dg(off):
         return [7, rep[off:off + 48]]
 
@@ -138,17 +146,26 @@ def expected_submods(rep):
     }
     for i in range(4):
         td[-206 - i] = dg(TD + 208 + 48 * i)
-    return {
-        OID % 1: ("tdx-platform-tcb", {-125: list(rep[16:32])}),
-        OID % 4: ("tdx-td", td),
-        OID % 7: ("tdx-service-td", {-210: dg(TD + 400)}),
-        OID % 8: ("tdx-seam", {
-            -82: rep[TEE + 120:TEE + 128],
-            -83: dg(TEE + 24),
-            -84: dg(TEE + 72),
-            -125: list(rep[TEE + 8:TEE + 24]),
-        }),
+    seam = {
+        -82: rep[TEE + 120:TEE + 128],
+        -83: dg(TEE + 24),
+        -84: dg(TEE + 72),
     }
+    servtd = {-210: dg(TD + 400)}
+    return {
+        PLATFORM: ("tdx-platform-tcb",
+                   {-125: list(rep[TEE_TCB_SVN:TEE_TCB_SVN + 16])},
+                   {-125: list(rep[TEE_TCB_SVN2:TEE_TCB_SVN2 + 16])}),
+        OID % 4: ("tdx-td", td, td),
+        OID % 7: ("tdx-service-td", servtd, servtd),
+        SEAM: ("tdx-seam", seam, seam),
+    }
+
+
+def evidence_values(item):
+    """The values map {key: value} of 571(<< ce >>), for explicit checks."""
+    ce = cbor2.loads(item.value)
+    return ce[0][0][0][1][0][1]
 
 
 def check_evidence(item, model, values, what):
@@ -365,13 +382,26 @@ def check(args):
     want = expected_submods(rep)
     need(isinstance(subs, dict) and sorted(subs) == sorted(want),
          "submod keys %r" % (sorted(subs) if isinstance(subs, dict) else 0,))
-    for oid, (model, values) in want.items():
+    for oid, (model, origin, current) in want.items():
         sm = subs[oid]
         need(isinstance(sm, dict) and sorted(sm) == ["0", "1"],
              "%s: not {\"0\", \"1\"}" % oid)
-        check_evidence(sm["0"], model, values, oid + " origin")
-        check_evidence(sm["1"], model, values, oid + " current")
+        check_evidence(sm["0"], model, origin, oid + " origin")
+        check_evidence(sm["1"], model, current, oid + " current")
 
+    # Spelled out (the comparisons above imply them): the platform TCB's
+    # origin is TEE_TCB_SVN, its current TEE_TCB_SVN2, CPUSVN is nowhere,
+    # and the SEAM submodule has no SVN vector.
+    p0 = evidence_values(subs[PLATFORM]["0"])
+    p1 = evidence_values(subs[PLATFORM]["1"])
+    need(p0.get(-125) == list(rep[TEE_TCB_SVN:TEE_TCB_SVN + 16]),
+         "platform \"0\" -125 is not the TDREPORT's TEE_TCB_SVN")
+    need(p1.get(-125) == list(rep[TEE_TCB_SVN2:TEE_TCB_SVN2 + 16]),
+         "platform \"1\" -125 is not the TDREPORT's TEE_TCB_SVN2")
+    for half in ("0", "1"):
+        need(-125 not in evidence_values(subs[SEAM][half]),
+             "SEAM \"%s\" has a -125 (tee_tcb_svn belongs to the platform "
+             "TCB)" % half)
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

@@ -175,6 +175,36 @@ TEST(named_bits)
 	CHECK_ENC(emit_named_bits, &v, 0x03, 0x05, 0x00, 0, 0, 0, 0x01);
 }
 
+static void emit_tagged(struct tdx_der *w, const void *arg)
+{
+	const uint64_t *v = arg;
+
+	/* [3] IMPLICIT INTEGER, [7] IMPLICIT BIT STRING (DiceTcbInfo) */
+	tdx_der_int_u64_tagged(w, TDX_DER_CTX_PRIM(3), v[0]);
+	tdx_der_named_bits_tagged(w, TDX_DER_CTX_PRIM(7), (uint32_t)v[1]);
+}
+
+TEST(implicit_tags)
+{
+	uint64_t v[2];
+
+	v[0] = 0;
+	v[1] = 0;
+	CHECK_ENC(emit_tagged, v, 0x83, 0x01, 0x00, 0x87, 0x01, 0x00);
+	v[0] = 0x80;
+	v[1] = 1u << 3;		/* OperationalFlags debug(3) */
+	CHECK_ENC(emit_tagged, v, 0x83, 0x02, 0x00, 0x80, 0x87, 0x02, 0x04,
+		  0x10);
+	v[0] = 0x7fffffffffffffffull;
+	v[1] = 1u << 31;	/* fixedWidth(31) */
+	CHECK_ENC(emit_tagged, v, 0x83, 0x08, 0x7f, 0xff, 0xff, 0xff, 0xff,
+		  0xff, 0xff, 0xff, 0x87, 0x05, 0x00, 0x00, 0x00, 0x00, 0x01);
+	v[0] = 0xffffffffffffffffull;
+	v[1] = (1u << 8) | 1;	/* notTcb(8), notConfigured(0) */
+	CHECK_ENC(emit_tagged, v, 0x83, 0x09, 0x00, 0xff, 0xff, 0xff, 0xff,
+		  0xff, 0xff, 0xff, 0xff, 0x87, 0x03, 0x07, 0x80, 0x80);
+}
+
 TEST(bad_input_is_einval)
 {
 	struct tdx_der w;

@@ -399,6 +399,30 @@ static void quote_roundtrip(unsigned int n_certs, const char *content_type)
 	run_checker(&f, quote, pem, rep2, tbsf, leaf,
 		    n_certs > 1 ? root : NULL, log, 1);
 
+	/*
+	 * The platform TCB: origin is TEE_TCB_SVN, current TEE_TCB_SVN2
+	 * (they differ in the fixture), so one byte of either is noticed;
+	 * CPUSVN is not in the quote, so a change there is not.
+	 */
+	CHECK(memcmp(f.tdreport + TDX_REPORT_TEE_TCB_SVN_OFF,
+		     f.tdreport + TDX_REPORT_TEE_TCB_SVN2_OFF,
+		     TDX_REPORT_TEE_TCB_SVN_SIZE) != 0);
+	memcpy(bad_rep, f.tdreport, sizeof(bad_rep));
+	bad_rep[TDX_REPORT_TEE_TCB_SVN_OFF + 15] ^= 0x01;
+	CHECK(write_file(rep2, bad_rep, sizeof(bad_rep)));
+	run_checker(&f, quote, pem, rep2, tbsf, leaf,
+		    n_certs > 1 ? root : NULL, log, 1);
+	memcpy(bad_rep, f.tdreport, sizeof(bad_rep));
+	bad_rep[TDX_REPORT_TEE_TCB_SVN2_OFF] ^= 0x01;
+	CHECK(write_file(rep2, bad_rep, sizeof(bad_rep)));
+	run_checker(&f, quote, pem, rep2, tbsf, leaf,
+		    n_certs > 1 ? root : NULL, log, 1);
+	memcpy(bad_rep, f.tdreport, sizeof(bad_rep));
+	bad_rep[TDX_REPORT_CPUSVN_OFF] ^= 0x01;
+	CHECK(write_file(rep2, bad_rep, sizeof(bad_rep)));
+	run_checker(&f, quote, pem, rep2, tbsf, leaf,
+		    n_certs > 1 ? root : NULL, log, 0);
+
 	tmp_cleanup(&t);
 out:
 	free(doc);

@@ -57,10 +57,11 @@ MRTD=$(sed -n 's/^mrtd=//p' "$D/measurements.txt")
 
 if t_run get "$TQ" get --report "$D/report.bin" --td "$TD_HANDLE" -o "$D/quote.cbor"; then
 	t_run verify "$TQ" verify "$D/quote.cbor" --root "$D/root_cert.pem" \
+		--profile tdx-ext-simulator \
 		--report-data "$RD" --mrtd "$MRTD"
 	# Not vacuous: the same quote against a root that did not sign it.
 	if [ -f /tests/data/dcp-dice-global-root-ca.pem ]; then
-		if "$TQ" verify "$D/quote.cbor" \
+		if "$TQ" verify "$D/quote.cbor" --profile tdx-ext-simulator \
 			--root /tests/data/dcp-dice-global-root-ca.pem >"$A/wrong-root.txt" 2>&1; then
 			t_fail verify-rejects-other-root "verified against Intel's root, which did not sign it"
 		else

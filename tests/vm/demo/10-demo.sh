@@ -39,10 +39,10 @@ if tdx-quote get --report $A/report.bin --td "$(cat $A/handle)" -o $A/quote.cbor
 	echo "  quote: $(wc -c <$A/quote.cbor) bytes, starts $(hexat $A/quote.cbor 0 4) (CWT / COSE_Sign1)"
 	cat $SIM_DBG/root_cert.pem >$A/root_cert.pem
 
-	step "5. verify it in the VM: tdx-quote verify, pinning the simulator's root"
+	step "5. verify it in the VM: tdx-quote verify, pinning the simulator's root and accepting its profile"
 	mrtd=$(sed -n 's/^mrtd=//p' $A/measurements.txt)
-	echo "tdx-quote verify quote.cbor --root root_cert.pem --mrtd ${mrtd%${mrtd#????????????}}... --report-data ${rd%${rd#????????????}}..."
-	tdx-quote verify $A/quote.cbor --root $A/root_cert.pem --mrtd "$mrtd" --report-data "$rd"
+	echo "tdx-quote verify quote.cbor --root root_cert.pem --profile tdx-ext-simulator --mrtd ${mrtd%${mrtd#????????????}}... --report-data ${rd%${rd#????????????}}..."
+	tdx-quote verify $A/quote.cbor --root $A/root_cert.pem --profile tdx-ext-simulator --mrtd "$mrtd" --report-data "$rd"
 	t_expect verified 0 $?
 	echo "what it holds (tdx-quote dump, first lines):"
 	tdx-quote dump $A/quote.cbor | head -30 | sed 's/^/  /'

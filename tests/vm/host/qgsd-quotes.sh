@@ -9,7 +9,8 @@
 #   qgsd-quotes/NAME/count        the tarball holds count quotes
 #   qgsd-quotes/NAME/all-verify   each verifies with tdx-quote verify
 #                                 (the build the VM tests use) against the
-#                                 pinned root and the TD's REPORTDATA
+#                                 pinned root, the simulator's eat_profile
+#                                 and the TD's REPORTDATA
 #
 # Under TCG a verification costs the guest 0.6 s; here milliseconds.
 #
@@ -50,7 +51,7 @@ for b in $bundles; do
 	first=
 	for q in "$work"/q/q.*; do
 		if ! out=$("$TQ" verify "$q" --root "$d/root_cert.pem" \
-				--report-data "$rd" 2>&1); then
+				--profile tdx-ext-simulator --report-data "$rd" 2>&1); then
 			bad=$((bad + 1))
 			[ -n "$first" ] ||
 				first="$(basename "$q"): $(echo "$out" | tail -1)"

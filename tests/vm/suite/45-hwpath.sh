@@ -142,13 +142,13 @@ fi
 # --- a runtime update of the TDX module ------------------------------------
 # quote_ok NAME: a quote of the TD in $D that verifies against the
 # simulator's root (read after the quote: a runtime update drops it until
-# TDH.QUOTE.INIT runs again).
+# TDH.QUOTE.INIT runs again) and its own eat_profile.
 quote_ok() {
 	if "$TQ" get --report "$D/report.bin" --td "$TD_HANDLE" \
 		-o "$D/$1.cbor" >"$A/$1-get.txt" 2>&1 &&
 	   cat "$SIM_DBG/root_cert.pem" >"$D/root.pem" 2>/dev/null &&
 	   "$TQ" verify "$D/$1.cbor" --root "$D/root.pem" \
-		--report-data "$(cat "$D/reportdata.hex")" >"$A/$1-verify.txt" 2>&1; then
+		--profile tdx-ext-simulator --report-data "$(cat "$D/reportdata.hex")" >"$A/$1-verify.txt" 2>&1; then
 		t_ok "$1"
 	else
 		t_fail "$1" "$(cat "$A/$1-get.txt" "$A/$1-verify.txt" 2>/dev/null | tail -2 | tr '\n' ' ')"

@@ -50,11 +50,12 @@ wait_for() {
 	done
 }
 
-# verify NAME FILE: tdx-quote verify against the simulator's root and REPORTDATA
+# verify NAME FILE: tdx-quote verify against the simulator's root, its
+# eat_profile and REPORTDATA
 verify() {
 	local out
 	if out=$(tdx-quote verify "$2" --root "$A/root_cert.pem" \
-			--report-data "$RD" 2>&1); then
+			--profile tdx-ext-simulator --report-data "$RD" 2>&1); then
 		return 0
 	fi
 	echo "$1: $(echo "$out" | tail -2 | tr '\n' ' ')"
