@@ -25,6 +25,12 @@
  */
 #define TDX_EXT_BUSY_RETRIES	16
 
+/*
+ * The status left by a call that never reached the TDX module (it failed
+ * before it was queued: -ENOMEM): a software error, never a success.
+ */
+#define TDX_EXT_NO_CALL		TDX_SW_ERROR
+
 /* The longest diagnosis line kept for sysfs ("cause; remedy: ..."). */
 #define TDX_EXT_DIAG_LEN	384
 

@@ -108,7 +108,7 @@ static int sys_rd_status(u64 field, u64 *val, u64 *status)
 	struct tdx_ext_args args = { .rdx = field };
 	int ret;
 
-	*status = 0;
+	*status = TDX_EXT_NO_CALL;
 	ret = tdx_ext_seamcall(TDH_SYS_RD, TDX_EXT_RESUME_REISSUE, &args,
 			       status);
 	if (!ret && *status != TDX_SUCCESS)
@@ -203,23 +203,32 @@ static int probe_module(void)
 	return ret;
 }
 
-/* u32 field id first; older TDX modules only know the u16 one. */
+/*
+ * u32 field id first; older TDX modules only know the u16 one.  Only the
+ * TDX module's own answer (-EIO with FIELD_ID_INCORRECT) means "try the
+ * other id": a call that never ran (-ENOMEM) is an error as it is.
+ */
 static int read_pool_pages(u64 *pages)
 {
-	u64 status;
+	u64 status = TDX_EXT_NO_CALL;
 	int ret;
 
 	ret = sys_rd_status(TDX_MD_MEMORY_POOL_REQUIRED_PAGES, pages, &status);
-	if (!ret || TDX_STATUS_CLASS(status) != TDX_METADATA_FIELD_ID_INCORRECT)
+	if (ret != -EIO ||
+	    TDX_STATUS_CLASS(status) != TDX_METADATA_FIELD_ID_INCORRECT)
 		return ret;
 	return sys_rd(TDX_MD_MEMORY_POOL_REQUIRED_PAGES_U16, pages);
 }
 
-/* A leaf without inputs, re-issued until done: EXT.INIT, QUOTE.INIT. */
+/*
+ * A leaf without inputs, re-issued until done: EXT.INIT, QUOTE.INIT.
+ * *status is TDX_EXT_NO_CALL when the call failed before it was queued.
+ */
 static int simple_leaf(u64 leaf, u64 *status)
 {
 	struct tdx_ext_args args = { };
 
+	*status = TDX_EXT_NO_CALL;
 	return tdx_ext_seamcall(leaf, TDX_EXT_RESUME_REISSUE, &args, status);
 }
 
@@ -256,8 +265,12 @@ static int bring_up_ext(void)
 	ret = tdx_ext_pool_donate();
 	if (ret)
 		return ret;
+	/*
+	 * TDX_EXT_ALREADY_INITIALIZED is an error status (-EIO); a call that
+	 * never ran leaves TDX_EXT_NO_CALL, so it cannot pass for it.
+	 */
 	ret = simple_leaf(TDH_EXT_INIT, &status);
-	if (status == TDX_EXT_ALREADY_INITIALIZED)
+	if (ret == -EIO && status == TDX_EXT_ALREADY_INITIALIZED)
 		return 0;	/* reloaded driver: the TDX module kept it */
 	if (ret || status != TDX_SUCCESS) {
 		pr_err("TDH.EXT.INIT failed: status %#llx, error %d\n", status,
