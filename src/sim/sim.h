@@ -127,6 +127,12 @@ struct sim {
 	u32 rnd_no_entropy;
 	u32 busy;			/* calls left to answer OPERAND_BUSY */
 	bool never_finish, every_step, stall_quote_get;
+	/*
+	 * max_quote_md: what TDH.SYS.RD answers for MAX_QUOTE_SIZE instead
+	 * of max_quote (any 64-bit value, for a driver's bounds), when set.
+	 */
+	bool max_quote_md_set;
+	u64 max_quote_md;
 
 	/* the pool */
 	struct page **pages;		/* accepted pages, by index */

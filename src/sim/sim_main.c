@@ -265,6 +265,39 @@ static const struct file_operations fail_leaf_fops = {
 	.write = fail_leaf_write,
 };
 
+/*
+ * A number (decimal or 0x hex, up to 64 bits): what TDH.SYS.RD answers
+ * for MAX_QUOTE_SIZE from now on; "off": max_quote_size again.
+ */
+static ssize_t max_quote_md_write(struct file *file, const char __user *ubuf,
+				  size_t len, loff_t *ppos)
+{
+	char buf[32];
+	u64 val = 0;
+	bool set;
+	int ret;
+
+	ret = user_line(buf, sizeof(buf), ubuf, len);
+	if (ret)
+		return ret;
+	set = !sysfs_streq(buf, "off");
+	if (set) {
+		ret = kstrtou64(strim(buf), 0, &val);
+		if (ret)
+			return ret;
+	}
+	mutex_lock(&sim.lock);
+	sim.max_quote_md_set = set;
+	sim.max_quote_md = val;
+	mutex_unlock(&sim.lock);
+	return len;
+}
+
+static const struct file_operations max_quote_md_fops = {
+	.owner = THIS_MODULE,
+	.write = max_quote_md_write,
+};
+
 static int set_u32(void *data, u64 val)
 {
 	mutex_lock(&sim.lock);
@@ -332,6 +365,7 @@ static void sim_debugfs_init(void)
 	debugfs_create_file_unsafe("stall_quote_get", 0600, d,
 				   &sim.stall_quote_get, &bool_fops);
 	debugfs_create_file_unsafe("scribble", 0200, d, NULL, &scribble_fops);
+	debugfs_create_file("max_quote_md", 0200, d, NULL, &max_quote_md_fops);
 	sim_td_debugfs_init(d);
 }
 

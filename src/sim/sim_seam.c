@@ -58,7 +58,7 @@ static u64 sys_rd(struct tdx_ext_args *args)
 	case TDX_MD_MAX_QUOTE_SIZE:
 		if (!sim.quote_ready)
 			return TDX_SYS_STATE_INCORRECT;
-		args->r8 = sim.max_quote;
+		args->r8 = sim.max_quote_md_set ? sim.max_quote_md : sim.max_quote;
 		break;
 	case TDX_MD_MAJOR_VERSION:
 		args->r8 = sim.version.major;
