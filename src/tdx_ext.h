@@ -26,6 +26,15 @@
 #define TDX_EXT_BUSY_RETRIES	16
 
 /*
+ * MAX_QUOTE_SIZE (a u32 of metadata, in bytes) is trusted only from 1 to
+ * 64 MiB: the output list is allocated whole at load (16384 data pages and
+ * 33 list nodes at the cap), and quotes are "several MB" at most even with
+ * post-quantum chains (ABI.md 7), so anything larger is a broken value,
+ * not a quote this host should pin memory for.  docs/uapi.md.
+ */
+#define TDX_EXT_MAX_QUOTE_CAP	(64u << 20)
+
+/*
  * The status left by a call that never reached the TDX module (it failed
  * before it was queued: -ENOMEM): a software error, never a success.
  */
@@ -154,6 +163,7 @@ static inline bool tdx_ext_quote_not_configured(u64 status)
 
 /* tdx_ext_main.c */
 int tdx_ext_recover(unsigned long generation);
+bool tdx_ext_quote_size_ok(u64 size);
 
 /* tdx_ext_pool.c */
 int tdx_ext_pool_donate(void);

@@ -302,6 +302,23 @@ static __printf(2, 3) void unavailable(const char *remedy, const char *fmt, ...)
 	pr_err("quoting unavailable: %s\n", tdx_ext.diag);
 }
 
+/**
+ * tdx_ext_quote_size_ok() - is MAX_QUOTE_SIZE one the driver can serve?
+ * @size: the TDX module's MAX_QUOTE_SIZE, as TDH.SYS.RD returned it (R8,
+ *	  64 bits, although the field is a u32)
+ *
+ * 0 would give an empty output list; above TDX_EXT_MAX_QUOTE_CAP (and so
+ * above 4 GiB, which a u32 would truncate) it is not a quote this driver
+ * pins memory for.
+ */
+bool tdx_ext_quote_size_ok(u64 size)
+{
+	return size && size <= TDX_EXT_MAX_QUOTE_CAP;
+}
+
+#define REMEDY_QUOTE_SIZE \
+	"a TDX module update; see docs/uapi.md (MAX_QUOTE_SIZE)"
+
 /* Best effort: without it the module stays, with quoting unavailable. */
 static void bring_up_quote(void)
 {
@@ -327,6 +344,13 @@ static void bring_up_quote(void)
 		tdx_ext.quote_init_status = status;
 		unavailable("see the tdx_ext lines above; reload tdx_ext, or reboot",
 			    "TDH.QUOTE.INIT status %#llx, error %d", status, ret);
+		return;
+	}
+	if (!tdx_ext_quote_size_ok(size)) {
+		tdx_ext.quote_init_status = status;
+		unavailable(REMEDY_QUOTE_SIZE,
+			    "the TDX module's MAX_QUOTE_SIZE of %llu bytes is outside what tdx_ext serves (1 to %u bytes)",
+			    size, TDX_EXT_MAX_QUOTE_CAP);
 		return;
 	}
 	tdx_ext.max_quote_size = size;
@@ -412,6 +436,12 @@ int tdx_ext_recover(unsigned long generation)
 		unavailable("reload tdx_ext, or reboot",
 			    "the TDX module was %s and TDH.QUOTE.INIT fails (status %#llx, error %d)",
 			    change, status, ret);
+		goto fail;
+	}
+	if (!tdx_ext_quote_size_ok(size)) {
+		unavailable(REMEDY_QUOTE_SIZE,
+			    "the TDX module was %s and its MAX_QUOTE_SIZE of %llu bytes is outside what tdx_ext serves (1 to %u bytes)",
+			    change, size, TDX_EXT_MAX_QUOTE_CAP);
 		goto fail;
 	}
 	if (size > tdx_ext_quote_capacity()) {

@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-2.0
+# Issue 15, driver side: limits and ownership under faults.
+# - MAX_QUOTE_SIZE out of bounds (0, above 4 GiB, just above the 64 MiB
+#   cap): the driver loads, quoting is refused with a diagnosis, the quote
+#   ioctl says EOPNOTSUPP, nothing leaks; the cap itself is served.
+. /tests/lib.sh
+
+S=/sys/class/misc/tdx_quote
+D=$SIM_DBG
+A=/tmp/artifacts/limits
+mkdir -p "$A"
+QT=quote_test
+qt() { local p=$1; shift; t_tap "$p" "$QT" "$@"; }
+sim_pool() { sed -n 's/^pool_pages=//p' $D/state; }
+dmesg_has() { dmesg | grep -q -- "$1"; }
+# has NAME PATTERN TEXT: ok when TEXT contains PATTERN (a fixed string)
+has() {
+	case "$3" in
+	*"$2"*) t_ok "$1" ;;
+	*) t_fail "$1" "no '$2' in: $3" ;;
+	esac
+}
+
+# --- MAX_QUOTE_SIZE out of bounds -------------------------------------------
+# 4294971392 = 4 GiB + 4096: a u32 would make it 4096 and quoting "ready".
+for v in 0 4294971392 67108865; do
+	free0=$(free_pages)
+	sim_load mqs-$v-sim pool_pages=512 || continue
+	if sim_ctl mqs-$v-set max_quote_md "$v"; then
+		dmesg -c >/dev/null
+		if t_run mqs-$v-load insmod $MODDIR/tdx_ext.ko backend=sim; then
+			t_expect mqs-$v-state quote-unavailable "$(cat $S/state)"
+			has mqs-$v-diagnosis "MAX_QUOTE_SIZE of $v bytes is outside what tdx_ext serves (1 to 67108864 bytes)" \
+				"$(cat $S/diagnosis)"
+			dmesg_has "quoting unavailable: the TDX module's MAX_QUOTE_SIZE of $v bytes" &&
+				t_ok mqs-$v-logged ||
+				t_fail mqs-$v-logged "$(dmesg | grep tdx_ext: | tail -2)"
+			t_expect mqs-$v-sysfs-size 0 "$(cat $S/max_quote_size)"
+			qt mqs-$v unavailable
+			t_run mqs-$v-unload rmmod tdx_ext
+		fi
+	fi
+	t_run mqs-$v-sim-unload rmmod tdx_ext_sim
+	free1=$(free_pages)
+	t_pages mqs-$v-nothing-leaked $((free0 - free1)) 1024 "free pages $free0 before, $free1 after"
+done
+# The cap itself is served (a 64 MiB output list).
+if sim_load mqs-cap-sim pool_pages=512; then
+	if sim_ctl mqs-cap-set max_quote_md 67108864 &&
+	   t_run mqs-cap-load insmod $MODDIR/tdx_ext.ko backend=sim; then
+		t_expect mqs-cap-state ready "$(cat $S/state)"
+		t_expect mqs-cap-size 67108864 "$(cat $S/max_quote_size)"
+		t_run mqs-cap-unload rmmod tdx_ext
+	fi
+	t_run mqs-cap-sim-unload rmmod tdx_ext_sim
+fi
+
+t_expect all-unloaded "" "$(grep -E '^tdx_ext(_sim)? ' /proc/modules)"
