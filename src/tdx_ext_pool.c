@@ -88,18 +88,33 @@ static unsigned int donate_batch(struct page **batch, unsigned int n,
 	for (i = 0; i < n; i++)
 		list[i] = page_to_phys(batch[i]);
 	args.rcx = tdx_hpa_list_info(virt_to_phys(list), 0, n - 1);
+	*status = TDX_EXT_NO_CALL;
 	*err = tdx_ext_seamcall(TDH_EXT_MEM_ADD, TDX_EXT_RESUME_FEED_RCX,
 				&args, status);
 	if (*status == TDX_SUCCESS && !*err)
-		taken = n;
-	else
-		taken = tdx_hpa_list_first(args.rcx);
-	if (taken > n)
-		taken = n;
+		return n;
+	taken = min(tdx_hpa_list_first(args.rcx), n);
 	for (i = taken; i < n; i++)
 		__free_page(batch[i]);
 	tdx_ext.pool_freed += n - taken;
 	return taken;
+}
+
+/*
+ * Memory for the rest of the pool, less an eighth of RAM: better a clear
+ * error than a host squeezed to its last pages.  (The allocations can
+ * still fail.)
+ */
+static int check_available(void)
+{
+	u64 missing = tdx_ext.pool_required - tdx_ext.pool_donated;
+	unsigned long avail = si_mem_available();
+
+	if (missing + totalram_pages() / 8 <= avail)
+		return 0;
+	pr_err("not enough memory for the %llu-page pool (%llu pages missing): %lu pages available\n",
+	       tdx_ext.pool_required, missing, avail);
+	return -ENOMEM;
 }
 
 int tdx_ext_pool_donate(void)
@@ -107,22 +122,9 @@ int tdx_ext_pool_donate(void)
 	struct page_source src = { .order = BLOCK_ORDER };
 	unsigned int n, i, taken;
 	struct page **batch;
-	u64 *list, status = 0, t0 = ktime_get_ns();
-	unsigned long avail;
+	u64 *list, status = TDX_EXT_NO_CALL, t0 = ktime_get_ns();
+	bool probe = true, checked = false;
 	int err = 0;
-
-	/*
-	 * Refuse at once a pool that would take more than what is available
-	 * less an eighth of RAM: better a clear error than a host squeezed
-	 * to its last pages.  (The allocations below can still fail.)
-	 */
-	avail = si_mem_available();
-	if (tdx_ext.pool_required > tdx_ext.pool_donated &&
-	    tdx_ext.pool_required - tdx_ext.pool_donated + totalram_pages() / 8 > avail) {
-		pr_err("not enough memory for the %llu-page pool: %lu pages available\n",
-		       tdx_ext.pool_required, avail);
-		return -ENOMEM;
-	}
 
 	batch = kmalloc_array(TDX_HPA_LIST_ENTRIES, sizeof(*batch), GFP_KERNEL);
 	/* The list page: read by the TDX module during the call, not kept. */
@@ -132,9 +134,22 @@ int tdx_ext_pool_donate(void)
 		goto out;
 	}
 
+	/*
+	 * No metadata field says how much of the pool the TDX module holds
+	 * already (a reloaded driver: all of it), so the first MEM.ADD gives
+	 * one page: TDX_EXT_MEMORY_POOL_FULL, and nothing more is allocated;
+	 * otherwise the module took that page, and only then is memory for
+	 * the rest demanded.
+	 */
 	while (tdx_ext.pool_donated < tdx_ext.pool_required) {
-		n = min_t(u64, TDX_HPA_LIST_ENTRIES,
-			  tdx_ext.pool_required - tdx_ext.pool_donated);
+		if (!probe && !checked) {
+			err = check_available();
+			if (err)
+				break;
+			checked = true;
+		}
+		n = probe ? 1 : min_t(u64, TDX_HPA_LIST_ENTRIES,
+				      tdx_ext.pool_required - tdx_ext.pool_donated);
 		for (i = 0; i < n; i++) {
 			batch[i] = next_page(&src);
 			if (!batch[i])
@@ -163,6 +178,7 @@ int tdx_ext_pool_donate(void)
 			err = err ?: -EIO;
 			break;
 		}
+		probe = false;
 	}
 out:
 	drain_source(&src);

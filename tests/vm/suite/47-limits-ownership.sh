@@ -3,6 +3,8 @@
 # - MAX_QUOTE_SIZE out of bounds (0, above 4 GiB, just above the 64 MiB
 #   cap): the driver loads, quoting is refused with a diagnosis, the quote
 #   ioctl says EOPNOTSUPP, nothing leaks; the cap itself is served.
+# - Reload with a complete pool and less free memory than the pool: the
+#   driver asks the TDX module first and allocates nothing.
 . /tests/lib.sh
 
 S=/sys/class/misc/tdx_quote
@@ -53,6 +55,44 @@ if sim_load mqs-cap-sim pool_pages=512; then
 		t_run mqs-cap-unload rmmod tdx_ext
 	fi
 	t_run mqs-cap-sim-unload rmmod tdx_ext_sim
+fi
+
+# --- reload with the pool complete, less free memory than the pool ---------
+P=32768		# 128 MiB
+if sim_load reload-sim pool_pages=$P; then
+	if t_run reload-first-load insmod $MODDIR/tdx_ext.ko backend=sim; then
+		t_expect reload-first-donated $P "$(cat $S/pool_donated)"
+		t_run reload-unload rmmod tdx_ext
+		# Leave less available memory than the pool alone.
+		avail=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
+		eat=$((avail - P * 4 + 16384))
+		mkdir -p /tmp/eat
+		if [ "$eat" -gt 0 ] && mount -t tmpfs -o size=$((eat + 4096))k eat /tmp/eat &&
+		   dd if=/dev/zero of=/tmp/eat/f bs=1k count=$eat 2>/dev/null; then
+			avail=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
+			[ "$avail" -lt $((P * 4)) ] && t_ok reload-memory-short ||
+				t_fail reload-memory-short "MemAvailable $avail kB, pool $((P * 4)) kB"
+			free0=$(free_pages)
+			dmesg -c >/dev/null
+			if t_run reload-short insmod $MODDIR/tdx_ext.ko backend=sim; then
+				free1=$(free_pages)
+				t_expect reload-short-state ready "$(cat $S/state)"
+				t_expect reload-short-donated 0 "$(cat $S/pool_donated)"
+				t_expect reload-short-sim-pool $P "$(sim_pool)"
+				dmesg_has "pool is complete already" &&
+					t_ok reload-short-says ||
+					t_fail reload-short-says "$(dmesg | grep tdx_ext: | tail -2)"
+				t_pages reload-short-allocates-nothing $((free0 - free1)) 1024 \
+					"free pages $free0 before, $free1 after"
+				t_run reload-short-unload rmmod tdx_ext
+			fi
+		else
+			t_fail reload-memory-short "could not fill a tmpfs with $eat kB"
+		fi
+		rm -f /tmp/eat/f
+		umount /tmp/eat 2>/dev/null
+	fi
+	t_run reload-sim-unload rmmod tdx_ext_sim
 fi
 
 t_expect all-unloaded "" "$(grep -E '^tdx_ext(_sim)? ' /proc/modules)"
