@@ -128,6 +128,14 @@ struct sim {
 	u32 busy;			/* calls left to answer OPERAND_BUSY */
 	bool never_finish, every_step, stall_quote_get;
 	/*
+	 * mem_add_uncertain: the next MEM.ADD to finish with a list longer
+	 * than mem_add_lost_first entries takes all of them but answers this
+	 * status with FIRST_ENTRY mem_add_lost_first, as a TDX module that
+	 * failed after taking pages; 0: off.
+	 */
+	u64 mem_add_lost_status;
+	u32 mem_add_lost_first;
+	/*
 	 * max_quote_md: what TDH.SYS.RD answers for MAX_QUOTE_SIZE instead
 	 * of max_quote (any 64-bit value, for a driver's bounds), when set.
 	 */

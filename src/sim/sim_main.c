@@ -266,6 +266,38 @@ static const struct file_operations fail_leaf_fops = {
 };
 
 /*
+ * "FIRST STATUS": the next MEM.ADD that would succeed with a list longer
+ * than FIRST entries takes the whole list but returns STATUS (hex) with
+ * FIRST_ENTRY FIRST, as a TDX module that failed after taking the pages;
+ * "0 0" clears.
+ */
+static ssize_t mem_add_uncertain_write(struct file *file,
+				       const char __user *ubuf, size_t len,
+				       loff_t *ppos)
+{
+	char buf[64];
+	u64 status;
+	u32 first;
+	int ret;
+
+	ret = user_line(buf, sizeof(buf), ubuf, len);
+	if (ret)
+		return ret;
+	if (sscanf(buf, "%u %llx", &first, &status) != 2)
+		return -EINVAL;
+	mutex_lock(&sim.lock);
+	sim.mem_add_lost_first = first;
+	sim.mem_add_lost_status = status;
+	mutex_unlock(&sim.lock);
+	return len;
+}
+
+static const struct file_operations mem_add_uncertain_fops = {
+	.owner = THIS_MODULE,
+	.write = mem_add_uncertain_write,
+};
+
+/*
  * A number (decimal or 0x hex, up to 64 bits): what TDH.SYS.RD answers
  * for MAX_QUOTE_SIZE from now on; "off": max_quote_size again.
  */
@@ -365,6 +397,8 @@ static void sim_debugfs_init(void)
 	debugfs_create_file_unsafe("stall_quote_get", 0600, d,
 				   &sim.stall_quote_get, &bool_fops);
 	debugfs_create_file_unsafe("scribble", 0200, d, NULL, &scribble_fops);
+	debugfs_create_file("mem_add_uncertain", 0200, d, NULL,
+			    &mem_add_uncertain_fops);
 	debugfs_create_file("max_quote_md", 0200, d, NULL, &max_quote_md_fops);
 	sim_td_debugfs_init(d);
 }

@@ -12,6 +12,7 @@
 #include <linux/module.h>
 
 #include "sim.h"
+#include "tdx_hpa_list.h"
 #include "tdx_sim_api.h"
 
 struct sim sim = {
@@ -253,6 +254,18 @@ u64 tdx_sim_seamcall(u64 fn, struct tdx_ext_args *args)
 		break;
 	case SIM_L_MEM_ADD:
 		st = sim_mem_add(args);
+		/*
+		 * mem_add_uncertain, on a list longer than FIRST entries:
+		 * it took them all, but says otherwise.
+		 */
+		if (st == TDX_SUCCESS && sim.mem_add_lost_status &&
+		    tdx_hpa_list_last(args->rcx) >= sim.mem_add_lost_first) {
+			args->rcx = tdx_hpa_list_info(tdx_hpa_list_pa(args->rcx),
+						      sim.mem_add_lost_first,
+						      tdx_hpa_list_last(args->rcx));
+			st = sim.mem_add_lost_status;
+			sim.mem_add_lost_status = 0;
+		}
 		break;
 	case SIM_L_EXT_INIT:
 		st = sim_ext_init();
