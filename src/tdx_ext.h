@@ -109,6 +109,12 @@ struct tdx_ext {
 	u64 pool_required;		/* pages the TDX module asked for */
 	u64 pool_donated;		/* pages it accepted from this load */
 	u64 pool_freed;			/* pages it refused, given back */
+	/*
+	 * Pages a failed MEM.ADD may or may not have kept: never freed,
+	 * never given again (like sev-dev's leaked pages).  Written at load
+	 * only, before /dev/tdx_quote exists.
+	 */
+	u64 pool_leaked;
 	u32 max_quote_size;
 	u64 quote_init_status;		/* why quoting is unavailable */
 	u16 version[3];			/* major, minor, update; 0s: unknown */

@@ -73,27 +73,79 @@ static void drain_source(struct page_source *src)
 }
 
 /*
+ * May the entries from the returned FIRST_ENTRY on be taken back?  The
+ * TDX module's progress counter says which it did not take -- when the
+ * call ended and the module could still say so:
+ * - the call never ran (not queued: nothing taken);
+ * - RCX names the list that was sent, with FIRST_ENTRY in range;
+ * - not a call still pending (the deadline passed on
+ *   TDX_INTERRUPTED_RESUMABLE: the TDX module holds its progress and may
+ *   take more when it is resumed), nor a TDX module that shut down under
+ *   it (TDX_SYS_SHUTDOWN: its state, counter included, is gone);
+ * - an entry it refused is the one FIRST_ENTRY names.
+ * Anything else leaves the owner of those pages unknown.
+ */
+static bool rest_is_ours(u64 status, u64 sent, u64 rcx)
+{
+	unsigned int first = tdx_hpa_list_first(rcx);
+
+	if (status == TDX_EXT_NO_CALL)
+		return true;
+	if (tdx_hpa_list_pa(rcx) != tdx_hpa_list_pa(sent) ||
+	    tdx_hpa_list_last(rcx) != tdx_hpa_list_last(sent) ||
+	    first > tdx_hpa_list_last(sent) + 1)
+		return false;
+	switch (TDX_STATUS_CLASS(status)) {
+	case TDX_INTERRUPTED_RESUMABLE:
+	case TDX_SYS_SHUTDOWN:
+		return false;
+	case TDX_EXT_HPA_ENTRY_MISALIGNED:
+	case TDX_EXT_HPA_ENTRY_NOT_RAM:
+	case TDX_EXT_HPA_ENTRY_DUPLICATE:
+		return TDX_STATUS_DETAIL(status) == first;
+	}
+	return true;
+}
+
+/*
  * One MEM.ADD batch of n pages.  Returns how many the TDX module took;
  * *status and the errno describe the end of the call.  The module reports
  * its progress in RCX's FIRST_ENTRY, so entries from there on were not
  * taken (on a fault of the SEAMCALL itself RCX comes back as it was sent:
- * nothing taken).
+ * nothing taken) -- when rest_is_ours() says the answer can be trusted.
+ * When it cannot, the rest is kept, never freed: they may be the TDX
+ * module's now, and a page it owns must not go back to the allocator.
+ * They are counted in pool_leaked and *leaked.
  */
 static unsigned int donate_batch(struct page **batch, unsigned int n,
-				 u64 *list, u64 *status, int *err)
+				 u64 *list, u64 *status, int *err,
+				 unsigned int *leaked)
 {
 	struct tdx_ext_args args = { };
 	unsigned int i, taken;
+	u64 sent;
 
 	for (i = 0; i < n; i++)
 		list[i] = page_to_phys(batch[i]);
-	args.rcx = tdx_hpa_list_info(virt_to_phys(list), 0, n - 1);
+	sent = tdx_hpa_list_info(virt_to_phys(list), 0, n - 1);
+	args.rcx = sent;
 	*status = TDX_EXT_NO_CALL;
+	*leaked = 0;
 	*err = tdx_ext_seamcall(TDH_EXT_MEM_ADD, TDX_EXT_RESUME_FEED_RCX,
 				&args, status);
 	if (*status == TDX_SUCCESS && !*err)
 		return n;
 	taken = min(tdx_hpa_list_first(args.rcx), n);
+	if (!rest_is_ours(*status, sent, args.rcx)) {
+		/*
+		 * Not freed, and not kmemleak_not_leak()ed either: kmemleak
+		 * does not track the page allocator, so it never reports
+		 * these pages; the pointers simply go.
+		 */
+		*leaked = n - taken;
+		tdx_ext.pool_leaked += n - taken;
+		return taken;
+	}
 	for (i = taken; i < n; i++)
 		__free_page(batch[i]);
 	tdx_ext.pool_freed += n - taken;
@@ -120,10 +172,10 @@ static int check_available(void)
 int tdx_ext_pool_donate(void)
 {
 	struct page_source src = { .order = BLOCK_ORDER };
-	unsigned int n, i, taken;
+	unsigned int n, i, taken, leaked;
 	struct page **batch;
 	u64 *list, status = TDX_EXT_NO_CALL, t0 = ktime_get_ns();
-	bool probe = true, checked = false;
+	bool probe = true, checked = false, uncertain = false;
 	int err = 0;
 
 	batch = kmalloc_array(TDX_HPA_LIST_ENTRIES, sizeof(*batch), GFP_KERNEL);
@@ -139,7 +191,8 @@ int tdx_ext_pool_donate(void)
 	 * already (a reloaded driver: all of it), so the first MEM.ADD gives
 	 * one page: TDX_EXT_MEMORY_POOL_FULL, and nothing more is allocated;
 	 * otherwise the module took that page, and only then is memory for
-	 * the rest demanded.
+	 * the rest demanded.  After a MEM.ADD whose outcome is unknown, one
+	 * page again: is the pool complete, does the module take pages?
 	 */
 	while (tdx_ext.pool_donated < tdx_ext.pool_required) {
 		if (!probe && !checked) {
@@ -163,13 +216,23 @@ int tdx_ext_pool_donate(void)
 			err = -ENOMEM;
 			break;
 		}
-		taken = donate_batch(batch, n, list, &status, &err);
+		taken = donate_batch(batch, n, list, &status, &err, &leaked);
 		tdx_ext.pool_donated += taken;
 		if (status == TDX_EXT_MEMORY_POOL_FULL) {
 			/* Complete already: a reloaded driver donates nothing. */
-			if (!tdx_ext.pool_donated)
+			if (!tdx_ext.pool_donated && !tdx_ext.pool_leaked)
 				pr_info("the TDX module's pool is complete already (driver reloaded); donating nothing\n");
 			break;
+		}
+		if (leaked)
+			pr_err("TDH.EXT.MEM.ADD failed (status %#llx, error %d) leaving unknown whether the TDX module kept %u of its pages: they are kept, never freed (pool_leaked %llu)\n",
+			       status, err, leaked, tdx_ext.pool_leaked);
+		if (leaked && !probe && !uncertain) {
+			/* Once: ask again with one page, as at the start. */
+			uncertain = true;
+			probe = true;
+			err = 0;
+			continue;
 		}
 		if (err || status != TDX_SUCCESS) {
 			pr_err("TDH.EXT.MEM.ADD failed: status %#llx, error %d, after %llu of %llu pages\n",
@@ -189,5 +252,8 @@ out:
 			tdx_ext.pool_donated, tdx_ext.pool_donated * (PAGE_SIZE / 1024),
 			div_u64(ktime_get_ns() - t0, NSEC_PER_MSEC),
 			div_u64(src.alloc_ns, NSEC_PER_MSEC));
+	if (tdx_ext.pool_leaked)
+		pr_warn("pool: %llu pages of failed TDH.EXT.MEM.ADDs are leaked: the TDX module may own them, so they are never freed\n",
+			tdx_ext.pool_leaked);
 	return err;
 }

@@ -58,6 +58,14 @@ static ssize_t pool_donated_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(pool_donated);
 
+/* Pages of failed MEM.ADDs the TDX module may own: kept, never freed. */
+static ssize_t pool_leaked_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", tdx_ext.pool_leaked);
+}
+static DEVICE_ATTR_RO(pool_leaked);
+
 static ssize_t max_quote_size_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
 {
@@ -142,6 +150,7 @@ static struct attribute *tdx_ext_attrs[] = {
 	&dev_attr_pool_pages.attr,
 	&dev_attr_pool_kib.attr,
 	&dev_attr_pool_donated.attr,
+	&dev_attr_pool_leaked.attr,
 	&dev_attr_max_quote_size.attr,
 	&dev_attr_quote_init_status.attr,
 	&dev_attr_module_version.attr,

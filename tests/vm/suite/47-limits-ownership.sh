@@ -5,6 +5,8 @@
 #   ioctl says EOPNOTSUPP, nothing leaks; the cap itself is served.
 # - Reload with a complete pool and less free memory than the pool: the
 #   driver asks the TDX module first and allocates nothing.
+# - MEM.ADD failing part-way with an uncertain status: the pages the TDX
+#   module may own are kept and counted (pool_leaked), never freed.
 . /tests/lib.sh
 
 S=/sys/class/misc/tdx_quote
@@ -94,5 +96,37 @@ if sim_load reload-sim pool_pages=$P; then
 	fi
 	t_run reload-sim-unload rmmod tdx_ext_sim
 fi
+
+# --- MEM.ADD fails part-way, ownership uncertain ----------------------------
+# The simulator takes a whole 512-page list and answers TDX_SYS_SHUTDOWN
+# with FIRST_ENTRY 100: entries 100-511 (412 pages) are its own, whatever
+# the counter says.  The driver keeps them, asks again with one page, and
+# completes the pool; a driver that freed them would have the simulator
+# find its pages freed (EXT.INIT, or at its unload).
+free0=$(free_pages)
+if sim_load uncertain-sim pool_pages=1024; then
+	if sim_ctl uncertain-set mem_add_uncertain "100 c000050600000000"; then
+		dmesg -c >/dev/null
+		if t_run uncertain-load insmod $MODDIR/tdx_ext.ko backend=sim; then
+			t_expect uncertain-state ready "$(cat $S/state)"
+			t_expect uncertain-leaked 412 "$(cat $S/pool_leaked)"
+			t_expect uncertain-donated 612 "$(cat $S/pool_donated)"
+			t_expect uncertain-sim-pool 1024 "$(sim_pool)"
+			dmesg_has "leaving unknown whether the TDX module kept 412 of its pages" &&
+				t_ok uncertain-logged ||
+				t_fail uncertain-logged "$(dmesg | grep tdx_ext: | tail -3)"
+			t_run uncertain-unload rmmod tdx_ext
+		fi
+	fi
+	dmesg -c >/dev/null
+	t_run uncertain-sim-unload rmmod tdx_ext_sim
+	dmesg_has "freed by the host" &&
+		t_fail uncertain-none-freed "$(dmesg | grep 'freed by the host')" ||
+		t_ok uncertain-none-freed
+fi
+free1=$(free_pages)
+# The simulator gave back its whole pool, the leaked pages included.
+t_pages uncertain-nothing-else-leaked $((free0 - free1)) 1024 \
+	"free pages $free0 before, $free1 after"
 
 t_expect all-unloaded "" "$(grep -E '^tdx_ext(_sim)? ' /proc/modules)"
