@@ -133,6 +133,13 @@ struct tdx_ext {
 	unsigned long generation;	/* bumped by every recovery */
 	unsigned long module_updates;	/* updates noticed and survived */
 	char diag[TDX_EXT_DIAG_LEN];	/* why quoting is unavailable */
+	/*
+	 * Quoting is held by a TDH.QUOTE.GET an earlier load left pending:
+	 * quote requests try the bring-up again, at most once a second
+	 * (retry_at, jiffies).
+	 */
+	bool quote_held;
+	unsigned long retry_at;
 
 	unsigned int timeout_s;
 	unsigned int queue_depth;

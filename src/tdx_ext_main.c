@@ -318,6 +318,34 @@ bool tdx_ext_quote_size_ok(u64 size)
 
 #define REMEDY_QUOTE_SIZE \
 	"a TDX module update; see docs/uapi.md (MAX_QUOTE_SIZE)"
+#define REMEDY_HELD \
+	"reboot, or a runtime update of the TDX module (it drops the call); each quote request tries again"
+
+/*
+ * TDH.QUOTE.INIT answered TDX_OPERAND_BUSY even after the engine's
+ * re-issues: a TDH.QUOTE.GET is pending in the TDX module, and this load
+ * started none, so an earlier load of tdx_ext left it there when it was
+ * unloaded.  Only its original inputs could finish it, and they named that
+ * load's buffers, which are gone: it cannot be finished from here.
+ */
+static bool quote_held_by_abandoned(int ret, u64 status)
+{
+	return ret == -EBUSY && TDX_STATUS_CLASS(status) == TDX_OPERAND_BUSY;
+}
+
+static void held(u64 status)
+{
+	bool again = tdx_ext.quote_held;
+
+	tdx_ext.quote_init_status = status;
+	WRITE_ONCE(tdx_ext.retry_at, jiffies + HZ);
+	WRITE_ONCE(tdx_ext.quote_held, true);
+	if (again)
+		return;		/* said once; the diagnosis stands */
+	unavailable(REMEDY_HELD,
+		    "the TDX module holds a TDH.QUOTE.GET that an earlier load of tdx_ext left pending (TDH.QUOTE.INIT status %#llx); its buffers went with that load, so it cannot be finished",
+		    status);
+}
 
 /* Best effort: without it the module stays, with quoting unavailable. */
 static void bring_up_quote(void)
@@ -331,6 +359,10 @@ static void bring_up_quote(void)
 		return;
 	}
 	ret = simple_leaf(TDH_QUOTE_INIT, &status);
+	if (quote_held_by_abandoned(ret, status)) {
+		held(status);
+		return;
+	}
 	if (tdx_ext_quote_not_configured(status)) {
 		tdx_ext.quote_init_status = status;
 		unavailable(REMEDY_CONFIG,
@@ -408,13 +440,18 @@ int tdx_ext_recover(unsigned long generation)
 		scnprintf(change, sizeof(change),
 			  "reset since load (version %u.%u.%u unchanged)",
 			  ver[0], ver[1], ver[2]);
-	pr_warn("the TDX module was %s and lost its Extensions and quoting state: initialising them again\n",
-		change);
+	if (tdx_ext.quote_held)
+		pr_debug("trying TDH.QUOTE.INIT again: quoting was held by a TDH.QUOTE.GET of an earlier load\n");
+	else
+		pr_warn("the TDX module was %s and lost its Extensions and quoting state: initialising them again\n",
+			change);
 
 	if (tdx_ext.pool_required) {
+		/* ALREADY_INITIALIZED is an error status, and fine here. */
 		ret = simple_leaf(TDH_EXT_INIT, &status);
-		if (!ret && status != TDX_SUCCESS &&
-		    status != TDX_EXT_ALREADY_INITIALIZED)
+		if (status == TDX_EXT_ALREADY_INITIALIZED)
+			ret = 0;
+		else if (!ret && status != TDX_SUCCESS)
 			ret = -EIO;
 		if (ret) {
 			unavailable(REMEDY_REBOOT_POOL,
@@ -424,6 +461,11 @@ int tdx_ext_recover(unsigned long generation)
 		}
 	}
 	ret = simple_leaf(TDH_QUOTE_INIT, &status);
+	if (quote_held_by_abandoned(ret, status)) {
+		held(status);
+		ret = -EOPNOTSUPP;
+		goto out_held;
+	}
 	if (tdx_ext_quote_not_configured(status)) {
 		unavailable(REMEDY_UPDATE,
 			    "the TDX module was %s without the quoting add-on (TDH.SYS.UPDATE v0; TDH.QUOTE.INIT status %#llx)",
@@ -444,7 +486,17 @@ int tdx_ext_recover(unsigned long generation)
 			    change, size, TDX_EXT_MAX_QUOTE_CAP);
 		goto fail;
 	}
-	if (size > tdx_ext_quote_capacity()) {
+	if (!tdx_ext_quote_capacity()) {
+		/* Quoting never came up in this load: no buffers yet. */
+		WRITE_ONCE(tdx_ext.max_quote_size, size);
+		if (tdx_ext_quote_init()) {
+			WRITE_ONCE(tdx_ext.max_quote_size, 0);
+			unavailable("free memory, then reload tdx_ext",
+				    "no memory for a %llu-byte quote buffer",
+				    size);
+			goto fail;
+		}
+	} else if (size > tdx_ext_quote_capacity()) {
 		unavailable("rmmod tdx_ext && modprobe tdx_ext",
 			    "the TDX module was %s and its quotes (up to %llu bytes) outgrew this load's buffer (%u bytes)",
 			    change, size, tdx_ext_quote_capacity());
@@ -453,15 +505,24 @@ int tdx_ext_recover(unsigned long generation)
 	memcpy(tdx_ext.version, ver, sizeof(ver));
 	tdx_ext.build = build;
 	WRITE_ONCE(tdx_ext.max_quote_size, size);
-	WRITE_ONCE(tdx_ext.module_updates, tdx_ext.module_updates + 1);
-	pr_info("quoting is back: the pool stays as given at load (%llu pages, none given again)\n",
-		tdx_ext.pool_required);
+	if (tdx_ext.quote_held) {
+		WRITE_ONCE(tdx_ext.quote_held, false);
+		pr_info("quoting is available: the TDX module no longer holds the earlier load's TDH.QUOTE.GET (%s)\n",
+			change);
+	} else {
+		WRITE_ONCE(tdx_ext.module_updates, tdx_ext.module_updates + 1);
+		pr_info("quoting is back: the pool stays as given at load (%llu pages, none given again)\n",
+			tdx_ext.pool_required);
+	}
+	WRITE_ONCE(tdx_ext.state, TDX_EXT_STATE_QUOTE_READY);
 	ret = 0;
 	goto out;
 fail:
 	tdx_ext.quote_init_status = status;
-	WRITE_ONCE(tdx_ext.state, TDX_EXT_STATE_EXT_READY);
+	WRITE_ONCE(tdx_ext.quote_held, false);
 	ret = -EOPNOTSUPP;
+out_held:
+	WRITE_ONCE(tdx_ext.state, TDX_EXT_STATE_EXT_READY);
 out:
 	mutex_unlock(&tdx_ext.recover_lock);
 	return ret;

@@ -321,6 +321,20 @@ static int quote_once(struct file *file, const struct tdx_quote_req *req,
 	return 0;
 }
 
+/*
+ * Quoting is unavailable because the TDX module holds a TDH.QUOTE.GET an
+ * earlier load left pending: has it let go (a runtime update, or the call
+ * ended)?  Asked at most once a second, so that callers polling a held
+ * TDX module do not turn into a stream of TDH.QUOTE.INITs.
+ */
+static bool held_released(unsigned long gen)
+{
+	if (!READ_ONCE(tdx_ext.quote_held) ||
+	    time_before(jiffies, READ_ONCE(tdx_ext.retry_at)))
+		return false;
+	return !tdx_ext_recover(gen);
+}
+
 static long get_quote(struct file *file, void __user *uarg)
 {
 	struct tdx_quote_req req;
@@ -341,7 +355,9 @@ static long get_quote(struct file *file, void __user *uarg)
 	if (req.flags || req.reserved || !req.in_len ||
 	    req.in_len > TDX_QUOTE_MAX_INPUT)
 		return -EINVAL;
-	if (READ_ONCE(tdx_ext.state) != TDX_EXT_STATE_QUOTE_READY)
+	gen = READ_ONCE(tdx_ext.generation);
+	if (READ_ONCE(tdx_ext.state) != TDX_EXT_STATE_QUOTE_READY &&
+	    !held_released(gen))
 		return -EOPNOTSUPP;
 
 	input = memdup_user(u64_to_user_ptr(req.in_ptr), req.in_len);
@@ -397,6 +413,9 @@ static long get_info(void __user *uarg)
 	ret = copy_struct_from_user(&info, sizeof(info), uarg, usize);
 	if (ret)
 		return ret;
+	/* Held by an earlier load's call: has it let go? (once a second) */
+	if (READ_ONCE(tdx_ext.state) != TDX_EXT_STATE_QUOTE_READY)
+		held_released(READ_ONCE(tdx_ext.generation));
 	memset(&info, 0, sizeof(info));
 	info.size = sizeof(info);
 	info.abi_version = TDX_QUOTE_ABI_VERSION;
@@ -415,7 +434,7 @@ static long get_info(void __user *uarg)
 	}
 	info.features = tdx_ext.features;
 	info.pool_pages = tdx_ext.pool_required;
-	info.max_quote_size = tdx_ext.max_quote_size;
+	info.max_quote_size = READ_ONCE(tdx_ext.max_quote_size);
 	info.max_input_size = TDX_QUOTE_MAX_INPUT;
 	info.quotes = atomic64_read(&tdx_ext.stats.quotes);
 	info.quote_errors = atomic64_read(&tdx_ext.stats.quote_errors);

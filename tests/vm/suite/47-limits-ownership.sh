@@ -7,6 +7,9 @@
 #   driver asks the TDX module first and allocates nothing.
 # - MEM.ADD failing part-way with an uncertain status: the pages the TDX
 #   module may own are kept and counted (pool_leaked), never freed.
+# - A QUOTE.GET abandoned by an earlier load: the new load says so, the
+#   quote ioctl says EOPNOTSUPP, and once the TDX module lets go (a runtime
+#   update) quoting works again.
 . /tests/lib.sh
 
 S=/sys/class/misc/tdx_quote
@@ -129,4 +132,46 @@ free1=$(free_pages)
 t_pages uncertain-nothing-else-leaked $((free0 - free1)) 1024 \
 	"free pages $free0 before, $free1 after"
 
+# --- a QUOTE.GET abandoned by an earlier load -------------------------------
+if sim_load held-sim pool_pages=512; then
+	d=$A/td
+	if sim_td held-td 7 "$d" &&
+	   rd=$(reportdata_hex 7) &&
+	   sim_report held-report "$TD_ID" "$rd" "$d/report.bin" &&
+	   t_run held-load-1 insmod $MODDIR/tdx_ext.ko backend=sim timeout=1; then
+		H=$TD_HANDLE
+		if sim_ctl held-stall stall_quote_get 1; then
+			qt held expect abandoned-etimedout --report "$d/report.bin" \
+				--td "$H" --errno ETIMEDOUT --max-seconds 3
+			# The caller is gone; the driver goes, its call stays.
+			t_run held-unload-1 rmmod tdx_ext
+			sim_ctl held-stall-clear stall_quote_get 0
+			t_expect held-sim-pending 1 "$(sed -n 's/^quote_job_active=//p' $D/state)"
+			dmesg -c >/dev/null
+			if t_run held-load-2 insmod $MODDIR/tdx_ext.ko backend=sim timeout=1; then
+				t_expect held-state quote-unavailable "$(cat $S/state)"
+				has held-diagnosis "an earlier load of tdx_ext left pending" \
+					"$(cat $S/diagnosis)"
+				dmesg_has "quoting unavailable: the TDX module holds a TDH.QUOTE.GET" &&
+					t_ok held-logged ||
+					t_fail held-logged "$(dmesg | grep tdx_ext: | tail -2)"
+				sleep 1
+				qt held unavailable
+				t_expect held-still-unavailable quote-unavailable "$(cat $S/state)"
+				# The TDX module lets go: a runtime update drops it.
+				if sim_ctl held-release runtime_update quote; then
+					sleep 1
+					qt held expect released-quote --report "$d/report.bin" \
+						--td "$H" --errno success
+					t_expect held-released-state ready "$(cat $S/state)"
+					t_expect held-released-diagnosis none "$(cat $S/diagnosis)"
+				fi
+				t_run held-unload-2 rmmod tdx_ext
+			fi
+		else
+			t_run held-unload-1 rmmod tdx_ext
+		fi
+	fi
+	t_run held-sim-unload rmmod tdx_ext_sim
+fi
 t_expect all-unloaded "" "$(grep -E '^tdx_ext(_sim)? ' /proc/modules)"
