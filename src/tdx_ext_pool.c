@@ -169,13 +169,44 @@ static int check_available(void)
 	return -ENOMEM;
 }
 
+/*
+ * Is the pool complete already (a reloaded driver)?  No metadata field
+ * says how much of it the TDX module holds, so ask MEM.ADD with a list of
+ * one entry that no TDX module can take, a misaligned address: nothing of
+ * ours is at stake.  TDX_EXT_MEMORY_POOL_FULL: complete (1); the entry
+ * refused, as when there is room: not complete (0); any other answer is
+ * a MEM.ADD that fails (-errno), and so does the load.
+ */
+static int pool_complete(u64 *list)
+{
+	struct tdx_ext_args args = { };
+	u64 status = TDX_EXT_NO_CALL;
+	int err;
+
+	list[0] = 1;
+	args.rcx = tdx_hpa_list_info(virt_to_phys(list), 0, 0);
+	err = tdx_ext_seamcall(TDH_EXT_MEM_ADD, TDX_EXT_RESUME_FEED_RCX, &args,
+			       &status);
+	if (status == TDX_EXT_MEMORY_POOL_FULL)
+		return 1;
+	switch (TDX_STATUS_CLASS(status)) {
+	case TDX_EXT_HPA_ENTRY_MISALIGNED:
+	case TDX_EXT_HPA_ENTRY_NOT_RAM:
+	case TDX_OPERAND_INVALID:
+		return 0;
+	}
+	pr_err("TDH.EXT.MEM.ADD failed: status %#llx, error %d, asking whether the pool is complete\n",
+	       status, err);
+	return err ?: -EIO;
+}
+
 int tdx_ext_pool_donate(void)
 {
 	struct page_source src = { .order = BLOCK_ORDER };
 	unsigned int n, i, taken, leaked;
 	struct page **batch;
 	u64 *list, status = TDX_EXT_NO_CALL, t0 = ktime_get_ns();
-	bool probe = true, checked = false, uncertain = false;
+	bool probe = false, uncertain = false;
 	int err = 0;
 
 	batch = kmalloc_array(TDX_HPA_LIST_ENTRIES, sizeof(*batch), GFP_KERNEL);
@@ -186,21 +217,23 @@ int tdx_ext_pool_donate(void)
 		goto out;
 	}
 
+	/* A reload asks first, and then allocates nothing. */
+	err = pool_complete(list);
+	if (err > 0) {
+		pr_info("the TDX module's pool is complete already (driver reloaded); donating nothing\n");
+		err = 0;
+		goto out;
+	}
+	if (!err)
+		err = check_available();
+	if (err)
+		goto out;
+
 	/*
-	 * No metadata field says how much of the pool the TDX module holds
-	 * already (a reloaded driver: all of it), so the first MEM.ADD gives
-	 * one page: TDX_EXT_MEMORY_POOL_FULL, and nothing more is allocated;
-	 * otherwise the module took that page, and only then is memory for
-	 * the rest demanded.  After a MEM.ADD whose outcome is unknown, one
-	 * page again: is the pool complete, does the module take pages?
+	 * After a MEM.ADD whose outcome is unknown, one page: is the pool
+	 * complete, does the TDX module still take pages?
 	 */
 	while (tdx_ext.pool_donated < tdx_ext.pool_required) {
-		if (!probe && !checked) {
-			err = check_available();
-			if (err)
-				break;
-			checked = true;
-		}
 		n = probe ? 1 : min_t(u64, TDX_HPA_LIST_ENTRIES,
 				      tdx_ext.pool_required - tdx_ext.pool_donated);
 		for (i = 0; i < n; i++) {
@@ -218,17 +251,13 @@ int tdx_ext_pool_donate(void)
 		}
 		taken = donate_batch(batch, n, list, &status, &err, &leaked);
 		tdx_ext.pool_donated += taken;
-		if (status == TDX_EXT_MEMORY_POOL_FULL) {
-			/* Complete already: a reloaded driver donates nothing. */
-			if (!tdx_ext.pool_donated && !tdx_ext.pool_leaked)
-				pr_info("the TDX module's pool is complete already (driver reloaded); donating nothing\n");
-			break;
-		}
+		if (status == TDX_EXT_MEMORY_POOL_FULL)
+			break;	/* complete: what was not taken went back */
 		if (leaked)
 			pr_err("TDH.EXT.MEM.ADD failed (status %#llx, error %d) leaving unknown whether the TDX module kept %u of its pages: they are kept, never freed (pool_leaked %llu)\n",
 			       status, err, leaked, tdx_ext.pool_leaked);
 		if (leaked && !probe && !uncertain) {
-			/* Once: ask again with one page, as at the start. */
+			/* Once: ask again with one page. */
 			uncertain = true;
 			probe = true;
 			err = 0;

@@ -70,10 +70,10 @@ if sim_load reload-sim pool_pages=$P; then
 		t_run reload-unload rmmod tdx_ext
 		# Leave less available memory than the pool alone.
 		avail=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
-		eat=$((avail - P * 4 + 16384))
+		eat=$(((avail - P * 4) / 1024 + 16))	# MiB
 		mkdir -p /tmp/eat
-		if [ "$eat" -gt 0 ] && mount -t tmpfs -o size=$((eat + 4096))k eat /tmp/eat &&
-		   dd if=/dev/zero of=/tmp/eat/f bs=1k count=$eat 2>/dev/null; then
+		if [ "$eat" -gt 0 ] && mount -t tmpfs -o size=$((eat + 4))m eat /tmp/eat &&
+		   dd if=/dev/zero of=/tmp/eat/f bs=1M count=$eat 2>/dev/null; then
 			avail=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
 			[ "$avail" -lt $((P * 4)) ] && t_ok reload-memory-short ||
 				t_fail reload-memory-short "MemAvailable $avail kB, pool $((P * 4)) kB"
@@ -92,7 +92,7 @@ if sim_load reload-sim pool_pages=$P; then
 				t_run reload-short-unload rmmod tdx_ext
 			fi
 		else
-			t_fail reload-memory-short "could not fill a tmpfs with $eat kB"
+			t_fail reload-memory-short "could not fill a tmpfs with $eat MiB"
 		fi
 		rm -f /tmp/eat/f
 		umount /tmp/eat 2>/dev/null
