@@ -297,12 +297,6 @@ void sim_quote_forget(void)
 	sim.quote_ready = false;
 }
 
-/* An aligned host page: RAM, and not one the TDX module owns (the pool). */
-static bool page_ok(u64 pa)
-{
-	return !(pa & ~PAGE_MASK) && sim_pa_is_ram(pa) && !sim_pa_in_pool(pa);
-}
-
 /*
  * Walk the HPA_LINKED_LIST at R10 covering R11 bytes: collect the data
  * pages, check every node and page, and that unused entries are ~0.
@@ -317,12 +311,12 @@ static u64 walk_output_list(const struct tdx_ext_args *in)
 	if (!sim.job.out_pa)
 		return TDX_SYS_BUSY;
 	while (got < nr) {
-		if (!page_ok(node_pa))
+		if (!sim_pa_host_page(node_pa))
 			return TDX_QUOTE_OUTPUT_LIST_INVALID | node;
 		ent = kmap_local_page(pfn_to_page(PHYS_PFN(node_pa)));
 		for (i = 0; i < TDX_HPA_LL_DATA; i++) {
 			if (got < nr) {
-				if (!page_ok(ent[i]))
+				if (!sim_pa_host_page(ent[i]))
 					break;
 				sim.job.out_pa[got++] = ent[i];
 			} else if (ent[i] != TDX_HPA_LL_UNUSED) {
@@ -350,11 +344,11 @@ static u64 quote_get_start(struct tdx_ext_args *in)
 	    ((in->rdx >> TDX_QUOTE_ID_SHIFT) & TDX_QUOTE_ID_MASK) !=
 	    TDX_QUOTE_ID_DEFAULT)
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX;
-	if (!page_ok(in->r8))
+	if (!sim_pa_host_page(in->r8))
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8;
 	if (in->r9 != TDX_REPORT_SIZE)
 		return TDX_QUOTE_INPUT_INVALID;
-	if (!page_ok(in->r10))
+	if (!sim_pa_host_page(in->r10))
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_R10;
 	if (!in->r11 || in->r11 > SZ_64M)
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_R11;

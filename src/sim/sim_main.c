@@ -332,6 +332,7 @@ static void sim_debugfs_init(void)
 	debugfs_create_file_unsafe("stall_quote_get", 0600, d,
 				   &sim.stall_quote_get, &bool_fops);
 	debugfs_create_file_unsafe("scribble", 0200, d, NULL, &scribble_fops);
+	sim_pool_debugfs_init(d);
 	sim_td_debugfs_init(d);
 }
 

@@ -8,9 +8,12 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/debugfs.h>
 #include <linux/highmem.h>
 #include <linux/ioport.h>
 #include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -44,14 +47,94 @@ static bool donatable(struct page *page)
 	       !PageSlab(page) && !PageCompound(page);
 }
 
+/*
+ * The simulator's own memory, which stands in for the TDX module's SEAM
+ * range: its module image.  (Its slab objects are slab pages, refused
+ * anyway; the pool is indexed on its own.)
+ */
+static void own_range(const void *va, size_t len)
+{
+	unsigned long pfn;
+	size_t off;
+
+	for (off = 0; off < len; off += PAGE_SIZE) {
+		if (virt_addr_valid(va + off))
+			pfn = page_to_pfn(virt_to_page(va + off));
+		else
+			pfn = vmalloc_to_pfn(va + off);
+		if (pfn)
+			xa_store(&sim.own, pfn, xa_mk_value(1), GFP_KERNEL);
+	}
+}
+
+static unsigned long own_pages(void)
+{
+	unsigned long pfn, n = 0;
+	void *e;
+
+	xa_for_each(&sim.own, pfn, e)
+		n++;
+	return n;
+}
+
+static void own_module_memory(void)
+{
+#ifdef TDX_HAVE_MODULE_MEMORY
+	for_each_mod_mem_type(t)
+		if (mod_mem_type_is_core(t))
+			own_range(THIS_MODULE->mem[t].base,
+				  THIS_MODULE->mem[t].size);
+#else
+	own_range(THIS_MODULE->core_layout.base,
+		  THIS_MODULE->core_layout.size);
+#endif
+}
+
+/*
+ * Ordinary RAM the host can own, whole pages of it: what it may donate, and
+ * what it may hand the TDX module to read or write.  A real TDX module
+ * refuses its own pages and memory that is not convertible; the simulator
+ * shares the kernel's memory and must refuse more: reserved pages (the
+ * kernel image, text to bss, with the zero page in it: memblock reserves
+ * it and every reserved range is PageReserved from boot, while the __init
+ * sections freed after boot become ordinary pages; firmware ranges; early
+ * allocations), free pages, slab and compound pages, the test TDs' TDR
+ * pages and the simulator's own image.  (A module cannot name _text or
+ * _end, and the resource tree's "Kernel code" entries sit under System RAM
+ * where walk_iomem_res_desc() does not descend: PageReserved is the
+ * kernel's own record of the same ranges.)
+ */
+static bool host_owned(u64 pa)
+{
+	unsigned long pfn = PHYS_PFN(pa);
+
+	if (pa & ~PAGE_MASK || !sim_pa_is_ram(pa))
+		return false;
+	if (pfn == page_to_pfn(ZERO_PAGE(0)) || !donatable(pfn_to_page(pfn)))
+		return false;
+	return !xa_load(&sim.own, pfn) && !sim_td_by_handle(pa);
+}
+
+/*
+ * QUOTE.GET's input page and the nodes and pages of its output list: the
+ * host's own, and not the pool's.
+ */
+bool sim_pa_host_page(u64 pa)
+{
+	return host_owned(pa) && !sim_pa_in_pool(pa);
+}
+
 int sim_pool_alloc(void)
 {
 	xa_init(&sim.pfn_index);
+	xa_init(&sim.own);
+	own_module_memory();
 	if (!sim.pool_required)
 		return 0;
 	sim.pages = kvcalloc(sim.pool_required, sizeof(*sim.pages), GFP_KERNEL);
 	sim.csum = kvcalloc(sim.pool_required, sizeof(*sim.csum), GFP_KERNEL);
 	if (!sim.pages || !sim.csum) {
+		xa_destroy(&sim.own);
 		kvfree(sim.pages);
 		kvfree(sim.csum);
 		sim.pages = NULL;
@@ -83,6 +166,7 @@ void sim_pool_free(void)
 	if (sim.npages)
 		pr_info("released the %lu-page pool\n", sim.npages);
 	xa_destroy(&sim.pfn_index);
+	xa_destroy(&sim.own);
 	kvfree(sim.pages);
 	kvfree(sim.csum);
 	sim.pages = NULL;
@@ -143,8 +227,7 @@ u64 sim_mem_add(struct tdx_ext_args *args)
 			st = TDX_EXT_HPA_ENTRY_MISALIGNED | i;
 			break;
 		}
-		if (!sim_pa_is_ram(pa) ||
-		    !donatable(pfn_to_page(PHYS_PFN(pa)))) {
+		if (!host_owned(pa)) {
 			st = TDX_EXT_HPA_ENTRY_NOT_RAM | i;
 			break;
 		}
@@ -303,4 +386,19 @@ int sim_pool_scribble(unsigned long idx)
 	p[7] ^= 0xdeadbeefcafef00dull;
 	kunmap_local(p);
 	return 0;
+}
+
+/* What the simulator knows about its own pages. */
+static int pool_check_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&sim.lock);
+	seq_printf(m, "own_pages=%lu\n", own_pages());
+	mutex_unlock(&sim.lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pool_check);
+
+void sim_pool_debugfs_init(struct dentry *d)
+{
+	debugfs_create_file("pool_check", 0400, d, NULL, &pool_check_fops);
 }

@@ -53,6 +53,7 @@
 #include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
+#include <linux/ioport.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
@@ -65,6 +66,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 
 #include "tdx_abi.h"
 #include "tdx_hpa_list.h"
@@ -922,6 +924,20 @@ static bool st_need_mqs(const struct st_ctx *c, const char *name)
 	return st_read_mqs(c, name);
 }
 
+/* One QUOTE.GET case with an exact status; true if it had it. */
+static bool st_q_refused(const struct st_ctx *c, const char *name,
+			 struct tdx_ext_args *a, u64 want)
+{
+	struct st_loop lr;
+	u64 len;
+
+	st_q_get(c, a, &lr, &len);
+	if (!st_judge(c, name, &lr, want, false))
+		return false;
+	st_ok(c, name);
+	return true;
+}
+
 /* One QUOTE.GET case expected to fail: a with fields already set. */
 static void st_q_fails(const struct st_ctx *c, const char *name,
 		       struct tdx_ext_args *a, u64 want, bool class_only)
@@ -932,6 +948,100 @@ static void st_q_fails(const struct st_ctx *c, const char *name,
 	st_q_get(c, a, &lr, &len);
 	if (st_judge(c, name, &lr, want, class_only))
 		st_ok(c, name);
+}
+
+/*
+ * A RAM page the kernel keeps reserved (memblock: the memory map, early
+ * page tables, ...) below the top of RAM: found from the top down, where
+ * memblock allocates, far from the kernel image.  0 if there is none.
+ */
+static u64 st_reserved_pa(void)
+{
+	unsigned long top = PHYS_PFN(virt_to_phys(high_memory - 1));
+	unsigned long pfn, n;
+
+	for (pfn = top, n = 0; pfn > 0 && n < (1ul << 20); pfn--, n++) {
+		if (pfn_valid(pfn) && page_is_ram(pfn) &&
+		    PageReserved(pfn_to_page(pfn)))
+			return PFN_PHYS(pfn);
+		if (!(n % 4096))
+			cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * Pages no driver owns, which a real TDX module would refuse (not
+ * convertible memory, or its own) and the simulator, sharing the kernel's
+ * memory, must refuse: a page of kernel text, the zero page, a reserved
+ * page, a slab page, the TD's TDR page and a page of the simulator's own
+ * text.  Each as the input page (R8), then as the first node (R10), then
+ * as a data page of node 0.  The simulator only reads the input page and
+ * the nodes; a data page it accepted would be written with the quote, so
+ * those cases run only when every page was refused as input and node.
+ */
+static void st_q_not_host_pages(const struct st_ctx *c, struct st_q *q,
+				u64 *node, u64 saved)
+{
+	struct st_bad { const char *what; u64 pa; } bad[] = {
+		{ "kernel-text", __pa_symbol(kfree) & PAGE_MASK },
+		{ "zero-page", page_to_phys(ZERO_PAGE(0)) },
+		{ "reserved", st_reserved_pa() },
+		{ "slab", 0 },
+		{ "tdr", q->handle },
+		{ "sim-text", PFN_PHYS(vmalloc_to_pfn(st_seamcall)) },
+	};
+	struct tdx_ext_args a;
+	bool all = true;
+	char name[64];
+	unsigned int i;
+	void *slab;
+
+	slab = kmalloc(64, GFP_KERNEL);
+	if (slab)
+		bad[3].pa = virt_to_phys(slab) & PAGE_MASK;
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (!bad[i].pa) {
+			snprintf(name, sizeof(name), "get-not-host-%s", bad[i].what);
+			st_fail(c, name, "no such page found");
+			all = false;
+			continue;
+		}
+		snprintf(name, sizeof(name), "get-input-%s", bad[i].what);
+		st_q_args(q, &a, q->handle);
+		a.r8 = bad[i].pa;
+		all &= st_q_refused(c, name, &a,
+				    TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8);
+		snprintf(name, sizeof(name), "get-output-node-%s", bad[i].what);
+		st_q_args(q, &a, q->handle);
+		a.r10 = bad[i].pa;
+		all &= st_q_refused(c, name, &a,
+				    TDX_OPERAND_INVALID | TDX_OPERAND_ID_R10);
+	}
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (!bad[i].pa)
+			continue;
+		snprintf(name, sizeof(name), "get-output-entry-%s", bad[i].what);
+		if (!all) {
+			st_fail(c, name, "skipped: a page was accepted as input or node, the quote could be written into it");
+			continue;
+		}
+		node[0] = bad[i].pa;
+		st_q_args(q, &a, q->handle);
+		st_q_refused(c, name, &a, TDX_QUOTE_OUTPUT_LIST_INVALID | 0);
+		node[0] = saved;
+	}
+	kfree(slab);
+
+	/* The same list with its own page back: a quote. */
+	st_q_args(q, &a, q->handle);
+	memset(page_address(q->out.data[0]), 0, PAGE_SIZE);
+	if (st_q_refused(c, "get-after-not-host-pages", &a, TDX_SUCCESS)) {
+		if (st_out_has_magic(&q->out))
+			st_ok(c, "get-after-not-host-pages-quote");
+		else
+			st_fail(c, "get-after-not-host-pages-quote", "no quote in the output");
+	}
 }
 
 /* --- groups ------------------------------------------------------------- */
@@ -1356,6 +1466,8 @@ static void grp_quote(struct st_ctx *c)
 			   TDX_QUOTE_OUTPUT_LIST_INVALID | 0, false);
 		node[0] = saved;
 	}
+	st_q_not_host_pages(c, &q, node, saved);
+
 	/* A list of several nodes cut after the first: node 1 is missing. */
 	if (q.out.nnodes > 1) {
 		saved = node[TDX_HPA_LL_NEXT];
