@@ -134,6 +134,8 @@ struct sim {
 	unsigned long npages;		/* pages accepted */
 	struct xarray pfn_index;	/* pfn -> index + 1 */
 	struct xarray own;		/* pfns of the simulator's own image */
+	u64 host_freed;			/* donated pages the host freed */
+	unsigned long test_freed_pfn;	/* test_host_free_page's last */
 	void *va;			/* vmap of all pages, after EXT.INIT */
 	unsigned long init_done;	/* pages EXT.INIT has prepared */
 	unsigned long scrub_next;

@@ -11,7 +11,9 @@
  *            appends "ok NAME" / "not ok NAME # REASON" lines to results.
  *            Groups: pre, bringup, quote, resume-busy, sys-rd, mem-add,
  *            ext-init, quote-init, quote-get, leaves, version,
- *            mem-add-one, mem-add-dup, pool-full, reinit, pending-get.
+ *            mem-add-one, mem-add-dup, pool-full, reinit, pending-get,
+ *            grab-pfn (pfn=N: allocating pages does not return that
+ *            page frame).
  *            Keys: tag=S (names are S/case; default the group), limit=N
  *            (calls per resumable loop, default 10000000), timeout_ms=N
  *            (per loop, default 60000), expect=HEX (exact final status of
@@ -133,6 +135,7 @@ struct st_ctx {
 	bool rcx0;		/* quote-get: RCX 0 instead of the handle */
 	bool has_expect_sys_rd, has_expect_version;
 	u64 expect_sys_rd, expect_version;
+	u64 pfn;		/* grab-pfn: the page frame to look for */
 };
 
 /* An HPA_LINKED_LIST output buffer. */
@@ -1572,6 +1575,48 @@ static void grp_pending_get(struct st_ctx *c)
 }
 
 /*
+ * A page the host freed while the simulator had it (debugfs
+ * test_host_free_page, pfn=): with the simulator's own reference the page
+ * never went back to the allocator, so allocating pages does not hand it
+ * out again.  Without one it would: then this module and the simulator
+ * would both think they own it.  A page found is kept until unload.
+ */
+#define ST_GRAB_PAGES	8192
+
+static struct page *st_grabbed;
+
+static void grp_grab_pfn(struct st_ctx *c)
+{
+	struct page **pages;
+	unsigned int i, n;
+
+	if (!c->pfn) {
+		st_fail(c, "params", "grab-pfn needs pfn=N");
+		return;
+	}
+	pages = kvcalloc(ST_GRAB_PAGES, sizeof(*pages), GFP_KERNEL);
+	if (!pages) {
+		st_fail(c, "not-reallocated", "out of memory");
+		return;
+	}
+	for (n = 0; n < ST_GRAB_PAGES; n++) {
+		pages[n] = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+		if (!pages[n] || page_to_pfn(pages[n]) == c->pfn)
+			break;
+	}
+	if (n < ST_GRAB_PAGES && pages[n]) {
+		st_grabbed = pages[n];
+		st_fail(c, "not-reallocated", "pfn %#llx, freed by the host while donated, was allocated again after %u pages",
+			c->pfn, n);
+	} else {
+		st_ok(c, "not-reallocated");
+	}
+	for (i = 0; i < n; i++)
+		__free_page(pages[i]);
+	kvfree(pages);
+}
+
+/*
  * Every leaf once, single calls, as the platform answers before any leaf
  * runs (the simulator's tdx_state): expect= for each, expect_sys_rd= for
  * TDH.SYS.RD, expect_version= for a leaf with a non-zero version.
@@ -1813,6 +1858,7 @@ static const struct st_group {
 	{ "pool-full", grp_pool_full },
 	{ "reinit", grp_reinit },
 	{ "pending-get", grp_pending_get },
+	{ "grab-pfn", grp_grab_pfn },
 };
 
 /* --- debugfs ------------------------------------------------------------ */
@@ -1874,6 +1920,8 @@ static int st_parse_param(struct st_ctx *c, char *kv)
 		c->no_entropy = n;
 	else if (!strcmp(kv, "busy") && n <= S64_MAX)
 		c->busy = n;
+	else if (!strcmp(kv, "pfn"))
+		c->pfn = n;
 	else
 		return -EINVAL;
 	return 0;
@@ -2110,6 +2158,8 @@ static void __exit st_exit(void)
 {
 	debugfs_remove_recursive(st.dir);
 	st_q_free(&st_pend);
+	if (st_grabbed)
+		__free_page(st_grabbed);
 	kvfree(st.quote);
 	kvfree(st.results);
 	symbol_put(tdx_sim_seamcall);
