@@ -299,13 +299,15 @@ void sim_quote_forget(void)
 
 /*
  * Walk the HPA_LINKED_LIST at R10 covering R11 bytes: collect the data
- * pages, check every node and page, and that unused entries are ~0.
+ * pages, check every node and page, and that unused entries are ~0.  The
+ * nodes are the host's memory and may change under the walk: each entry
+ * is read once, and the value checked is the value used.
  */
 static u64 walk_output_list(const struct tdx_ext_args *in)
 {
 	unsigned int nr = DIV_ROUND_UP(in->r11, PAGE_SIZE), got = 0, node = 0;
 	unsigned int i;
-	u64 node_pa = in->r10, *ent;
+	u64 node_pa = in->r10, *ent, pa;
 
 	sim.job.out_pa = kvmalloc_array(nr, sizeof(u64), GFP_KERNEL);
 	if (!sim.job.out_pa)
@@ -315,15 +317,16 @@ static u64 walk_output_list(const struct tdx_ext_args *in)
 			return TDX_QUOTE_OUTPUT_LIST_INVALID | node;
 		ent = kmap_local_page(pfn_to_page(PHYS_PFN(node_pa)));
 		for (i = 0; i < TDX_HPA_LL_DATA; i++) {
+			pa = READ_ONCE(ent[i]);
 			if (got < nr) {
-				if (!sim_pa_host_page(ent[i]))
+				if (!sim_pa_host_page(pa))
 					break;
-				sim.job.out_pa[got++] = ent[i];
-			} else if (ent[i] != TDX_HPA_LL_UNUSED) {
+				sim.job.out_pa[got++] = pa;
+			} else if (pa != TDX_HPA_LL_UNUSED) {
 				break;
 			}
 		}
-		node_pa = ent[TDX_HPA_LL_NEXT];
+		node_pa = READ_ONCE(ent[TDX_HPA_LL_NEXT]);
 		kunmap_local(ent);
 		if (i < TDX_HPA_LL_DATA)
 			return TDX_QUOTE_OUTPUT_LIST_INVALID | node;

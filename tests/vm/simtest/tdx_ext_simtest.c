@@ -13,7 +13,8 @@
  *            ext-init, quote-init, quote-get, leaves, version,
  *            mem-add-one, mem-add-dup, pool-full, reinit, pending-get,
  *            grab-pfn (pfn=N: allocating pages does not return that
- *            page frame).
+ *            page frame), list-race (QUOTE.GET while a thread rewrites
+ *            the output list).
  *            Keys: tag=S (names are S/case; default the group), limit=N
  *            (calls per resumable loop, default 10000000), timeout_ms=N
  *            (per loop, default 60000), expect=HEX (exact final status of
@@ -57,6 +58,7 @@
 #include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
@@ -1617,6 +1619,104 @@ static void grp_grab_pfn(struct st_ctx *c)
 }
 
 /*
+ * A host that rewrites its output list while QUOTE.GET walks it: a thread
+ * flips node 0's first entry between the host's data page and a page of
+ * the pool.  Whatever the walk read must be what it checked and used:
+ * every call either quotes into the host's page or refuses node 0; a
+ * success with nothing in the host's page means the quote went where the
+ * check did not look (into the pool).
+ */
+#define ST_RACE_TRIES		400
+#define ST_RACE_MS		10000
+
+struct st_flip {
+	u64 *slot;
+	u64 a, b;
+};
+
+static int st_flipper(void *data)
+{
+	struct st_flip *f = data;
+	unsigned long n = 0;
+	unsigned int k;
+
+	while (!kthread_should_stop()) {
+		WRITE_ONCE(*f->slot, f->b);
+		for (k = 0; k < 8; k++)
+			cpu_relax();
+		WRITE_ONCE(*f->slot, f->a);
+		for (k = 0; k < 8; k++)
+			cpu_relax();
+		if (!(++n % 4096))
+			cond_resched();
+	}
+	return 0;
+}
+
+static void grp_list_race(struct st_ctx *c)
+{
+	unsigned int ok = 0, refused = 0, misdirected = 0, other = 0, i;
+	unsigned long end = jiffies + msecs_to_jiffies(ST_RACE_MS);
+	struct task_struct *t;
+	struct tdx_ext_args a;
+	struct st_flip f;
+	struct st_loop lr;
+	struct st_q q;
+	u64 last = 0;
+
+	if (!st_need_reports(c, "list-race", false) ||
+	    !st_need_mqs(c, "max-quote-size"))
+		return;
+	if (!st.pool_pa) {
+		st_fail(c, "list-race", "no page known to be in the pool");
+		return;
+	}
+	if (st_q_prep(&q, st.report, st.max_quote_size)) {
+		st_fail(c, "list-race", "out of memory");
+		return;
+	}
+	f.slot = page_address(q.out.nodes[0]);
+	f.a = *f.slot;
+	f.b = st.pool_pa;
+	t = kthread_run(st_flipper, &f, "st_flip");
+	if (IS_ERR(t)) {
+		st_fail(c, "list-race", "kthread_run: %ld", PTR_ERR(t));
+		goto out;
+	}
+	for (i = 0; i < ST_RACE_TRIES && time_before(jiffies, end); i++) {
+		memset(page_address(q.out.data[0]), 0, sizeof(st_quote_magic));
+		st_q_args(&q, &a, q.handle);
+		st_loop(c, TDH_QUOTE_GET, &a, &lr);
+		if (lr.st == TDX_SUCCESS && st_out_has_magic(&q.out)) {
+			ok++;
+		} else if (lr.st == TDX_SUCCESS) {
+			misdirected++;
+		} else if (lr.st == (TDX_QUOTE_OUTPUT_LIST_INVALID | 0)) {
+			refused++;
+		} else {
+			other++;
+			last = lr.st;
+		}
+		if (lr.gave_up || lr.signal || other)
+			break;
+	}
+	kthread_stop(t);
+	*f.slot = f.a;
+	if (misdirected || other)
+		st_fail(c, "list-race", "%u calls: %u quoted, %u refused, %u succeeded without writing the host's page, %u other (last 0x%016llx)",
+			i, ok, refused, misdirected, other, last);
+	else if (!ok || !refused)
+		st_fail(c, "list-race", "%u calls: %u quoted, %u refused: the flip was not seen both ways",
+			i, ok, refused);
+	else
+		st_ok(c, "list-race");
+	pr_info("list-race: %u calls: %u quoted, %u refused, %u misdirected, %u other\n",
+		i, ok, refused, misdirected, other);
+out:
+	st_q_free(&q);
+}
+
+/*
  * Every leaf once, single calls, as the platform answers before any leaf
  * runs (the simulator's tdx_state): expect= for each, expect_sys_rd= for
  * TDH.SYS.RD, expect_version= for a leaf with a non-zero version.
@@ -1859,6 +1959,7 @@ static const struct st_group {
 	{ "reinit", grp_reinit },
 	{ "pending-get", grp_pending_get },
 	{ "grab-pfn", grp_grab_pfn },
+	{ "list-race", grp_list_race },
 };
 
 /* --- debugfs ------------------------------------------------------------ */

@@ -5,6 +5,8 @@
 # - QUOTE.GET given pages no driver owns (kernel text, the zero page, a
 #   reserved page, a slab page, a TDR page, the simulator's own text) as
 #   input, first node or data page: refused with the operand's status.
+# - an output list rewritten while QUOTE.GET walks it: every entry is read
+#   once, what was checked is what is used (never a quote into the pool).
 # - a donated page freed by the driver (test_host_free_page): the page is
 #   not handed out again (the simulator holds a reference), the next call
 #   that looks at it stops the simulated TDX module, the PFN is named,
@@ -31,6 +33,7 @@ if st_load load-simtest; then
 	# quote: its get-input-*, get-output-node-* and get-output-entry-*
 	# cases for pages no driver owns, then a quote into the host's page.
 	st_run quote
+	st_run list-race
 	t_expect no-fatal-before-free "0 0" "$(sim_state fatal) $(pool_check host_freed)"
 
 	# Pool page 1 holds the quote keys: every QUOTE.GET checks it.
