@@ -147,6 +147,9 @@ struct sim {
 	u64 *csum;			/* checksum per page, after EXT.INIT */
 	unsigned long npages;		/* pages accepted */
 	struct xarray pfn_index;	/* pfn -> index + 1 */
+	struct xarray own;		/* pfns of the simulator's own image */
+	u64 host_freed;			/* donated pages the host freed */
+	unsigned long test_freed_pfn;	/* test_host_free_page's last */
 	void *va;			/* vmap of all pages, after EXT.INIT */
 	unsigned long init_done;	/* pages EXT.INIT has prepared */
 	unsigned long scrub_next;
@@ -194,8 +197,10 @@ u64 sim_pool_scrub(unsigned int nr);
 void *sim_pool_ptr(size_t off);
 size_t sim_pool_bytes(void);
 int sim_pool_scribble(unsigned long idx);
+void sim_pool_debugfs_init(struct dentry *d);
 bool sim_pa_is_ram(u64 pa);
 bool sim_pa_in_pool(u64 pa);
+bool sim_pa_host_page(u64 pa);
 
 /* sim_dice.c */
 u64 sim_quote_init(void);

@@ -297,39 +297,36 @@ void sim_quote_forget(void)
 	sim.quote_ready = false;
 }
 
-/* An aligned host page: RAM, and not one the TDX module owns (the pool). */
-static bool page_ok(u64 pa)
-{
-	return !(pa & ~PAGE_MASK) && sim_pa_is_ram(pa) && !sim_pa_in_pool(pa);
-}
-
 /*
  * Walk the HPA_LINKED_LIST at R10 covering R11 bytes: collect the data
- * pages, check every node and page, and that unused entries are ~0.
+ * pages, check every node and page, and that unused entries are ~0.  The
+ * nodes are the host's memory and may change under the walk: each entry
+ * is read once, and the value checked is the value used.
  */
 static u64 walk_output_list(const struct tdx_ext_args *in)
 {
 	unsigned int nr = DIV_ROUND_UP(in->r11, PAGE_SIZE), got = 0, node = 0;
 	unsigned int i;
-	u64 node_pa = in->r10, *ent;
+	u64 node_pa = in->r10, *ent, pa;
 
 	sim.job.out_pa = kvmalloc_array(nr, sizeof(u64), GFP_KERNEL);
 	if (!sim.job.out_pa)
 		return TDX_SYS_BUSY;
 	while (got < nr) {
-		if (!page_ok(node_pa))
+		if (!sim_pa_host_page(node_pa))
 			return TDX_QUOTE_OUTPUT_LIST_INVALID | node;
 		ent = kmap_local_page(pfn_to_page(PHYS_PFN(node_pa)));
 		for (i = 0; i < TDX_HPA_LL_DATA; i++) {
+			pa = READ_ONCE(ent[i]);
 			if (got < nr) {
-				if (!page_ok(ent[i]))
+				if (!sim_pa_host_page(pa))
 					break;
-				sim.job.out_pa[got++] = ent[i];
-			} else if (ent[i] != TDX_HPA_LL_UNUSED) {
+				sim.job.out_pa[got++] = pa;
+			} else if (pa != TDX_HPA_LL_UNUSED) {
 				break;
 			}
 		}
-		node_pa = ent[TDX_HPA_LL_NEXT];
+		node_pa = READ_ONCE(ent[TDX_HPA_LL_NEXT]);
 		kunmap_local(ent);
 		if (i < TDX_HPA_LL_DATA)
 			return TDX_QUOTE_OUTPUT_LIST_INVALID | node;
@@ -350,11 +347,11 @@ static u64 quote_get_start(struct tdx_ext_args *in)
 	    ((in->rdx >> TDX_QUOTE_ID_SHIFT) & TDX_QUOTE_ID_MASK) !=
 	    TDX_QUOTE_ID_DEFAULT)
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX;
-	if (!page_ok(in->r8))
+	if (!sim_pa_host_page(in->r8))
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8;
 	if (in->r9 != TDX_REPORT_SIZE)
 		return TDX_QUOTE_INPUT_INVALID;
-	if (!page_ok(in->r10))
+	if (!sim_pa_host_page(in->r10))
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_R10;
 	if (!in->r11 || in->r11 > SZ_64M)
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_R11;

@@ -400,6 +400,7 @@ static void sim_debugfs_init(void)
 	debugfs_create_file("mem_add_uncertain", 0200, d, NULL,
 			    &mem_add_uncertain_fops);
 	debugfs_create_file("max_quote_md", 0200, d, NULL, &max_quote_md_fops);
+	sim_pool_debugfs_init(d);
 	sim_td_debugfs_init(d);
 }
 

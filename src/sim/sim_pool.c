@@ -8,9 +8,12 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/debugfs.h>
 #include <linux/highmem.h>
 #include <linux/ioport.h>
 #include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -44,14 +47,94 @@ static bool donatable(struct page *page)
 	       !PageSlab(page) && !PageCompound(page);
 }
 
+/*
+ * The simulator's own memory, which stands in for the TDX module's SEAM
+ * range: its module image.  (Its slab objects are slab pages, refused
+ * anyway; the pool is indexed on its own.)
+ */
+static void own_range(const void *va, size_t len)
+{
+	unsigned long pfn;
+	size_t off;
+
+	for (off = 0; off < len; off += PAGE_SIZE) {
+		if (virt_addr_valid(va + off))
+			pfn = page_to_pfn(virt_to_page(va + off));
+		else
+			pfn = vmalloc_to_pfn(va + off);
+		if (pfn)
+			xa_store(&sim.own, pfn, xa_mk_value(1), GFP_KERNEL);
+	}
+}
+
+static unsigned long own_pages(void)
+{
+	unsigned long pfn, n = 0;
+	void *e;
+
+	xa_for_each(&sim.own, pfn, e)
+		n++;
+	return n;
+}
+
+static void own_module_memory(void)
+{
+#ifdef TDX_HAVE_MODULE_MEMORY
+	for_each_mod_mem_type(t)
+		if (mod_mem_type_is_core(t))
+			own_range(THIS_MODULE->mem[t].base,
+				  THIS_MODULE->mem[t].size);
+#else
+	own_range(THIS_MODULE->core_layout.base,
+		  THIS_MODULE->core_layout.size);
+#endif
+}
+
+/*
+ * Ordinary RAM the host can own, whole pages of it: what it may donate, and
+ * what it may hand the TDX module to read or write.  A real TDX module
+ * refuses its own pages and memory that is not convertible; the simulator
+ * shares the kernel's memory and must refuse more: reserved pages (the
+ * kernel image, text to bss, with the zero page in it: memblock reserves
+ * it and every reserved range is PageReserved from boot, while the __init
+ * sections freed after boot become ordinary pages; firmware ranges; early
+ * allocations), free pages, slab and compound pages, the test TDs' TDR
+ * pages and the simulator's own image.  (A module cannot name _text or
+ * _end, and the resource tree's "Kernel code" entries sit under System RAM
+ * where walk_iomem_res_desc() does not descend: PageReserved is the
+ * kernel's own record of the same ranges.)
+ */
+static bool host_owned(u64 pa)
+{
+	unsigned long pfn = PHYS_PFN(pa);
+
+	if (pa & ~PAGE_MASK || !sim_pa_is_ram(pa))
+		return false;
+	if (pfn == page_to_pfn(ZERO_PAGE(0)) || !donatable(pfn_to_page(pfn)))
+		return false;
+	return !xa_load(&sim.own, pfn) && !sim_td_by_handle(pa);
+}
+
+/*
+ * QUOTE.GET's input page and the nodes and pages of its output list: the
+ * host's own, and not the pool's.
+ */
+bool sim_pa_host_page(u64 pa)
+{
+	return host_owned(pa) && !sim_pa_in_pool(pa);
+}
+
 int sim_pool_alloc(void)
 {
 	xa_init(&sim.pfn_index);
+	xa_init(&sim.own);
+	own_module_memory();
 	if (!sim.pool_required)
 		return 0;
 	sim.pages = kvcalloc(sim.pool_required, sizeof(*sim.pages), GFP_KERNEL);
 	sim.csum = kvcalloc(sim.pool_required, sizeof(*sim.csum), GFP_KERNEL);
 	if (!sim.pages || !sim.csum) {
+		xa_destroy(&sim.own);
 		kvfree(sim.pages);
 		kvfree(sim.csum);
 		sim.pages = NULL;
@@ -62,32 +145,66 @@ int sim_pool_alloc(void)
 }
 
 /*
+ * References to a donated page: the host's own, which it gave up with the
+ * page, and the one MEM.ADD took.  A host that frees a donated page only
+ * drops the first (the page stays allocated, the simulator's writes land
+ * in memory nobody else got); fewer than two means it did.  More is fine:
+ * speculative references (compaction, memory-failure) come and go.
+ */
+#define SIM_PAGE_REFS	2
+
+/*
+ * Has the host freed donated page idx?  Said once per page (pr_err naming
+ * the PFN, debugfs pool_check's host_freed).
+ */
+static bool host_freed(unsigned long idx)
+{
+	struct page *page = sim.pages[idx];
+	unsigned long pfn = page_to_pfn(page);
+
+	if (page_count(page) >= SIM_PAGE_REFS)
+		return false;
+	if (!xa_get_mark(&sim.pfn_index, pfn, XA_MARK_0)) {
+		xa_set_mark(&sim.pfn_index, pfn, XA_MARK_0);
+		sim.host_freed++;
+		pr_err("host bug: donated page %lu (pfn %#lx) was freed by the host (%d references left of %d)\n",
+		       idx, pfn, page_count(page), SIM_PAGE_REFS);
+	}
+	return true;
+}
+
+/*
  * The simulated TDX module goes away: the one time donated pages may be
- * freed.  A page whose reference count already dropped to zero was freed
- * by the host behind our back; freeing it again would corrupt the
- * allocator, so it is reported and skipped.
+ * freed, by dropping both references.  A page the host freed behind our
+ * back has only ours left, and dropping it frees the page once; one freed
+ * twice (no reference left) is already the allocator's and is not touched.
  */
 void sim_pool_free(void)
 {
-	unsigned long i, bad = 0;
+	unsigned long i;
+	struct page *page;
 
 	sim_pool_forget();
 	for (i = 0; i < sim.npages; i++) {
-		if (page_count(sim.pages[i]) > 0)
-			__free_page(sim.pages[i]);
-		else
-			bad++;
+		page = sim.pages[i];
+		if (!host_freed(i))
+			put_page(page);
+		if (page_count(page) > 0)
+			put_page(page);
 	}
-	if (bad)
-		pr_err("%lu donated pages had been freed by the host\n", bad);
+	if (sim.host_freed)
+		pr_err("%llu donated pages had been freed by the host\n",
+		       sim.host_freed);
 	if (sim.npages)
 		pr_info("released the %lu-page pool\n", sim.npages);
 	xa_destroy(&sim.pfn_index);
+	xa_destroy(&sim.own);
 	kvfree(sim.pages);
 	kvfree(sim.csum);
 	sim.pages = NULL;
 	sim.csum = NULL;
 	sim.npages = 0;
+	sim.host_freed = 0;
 }
 
 /*
@@ -143,8 +260,7 @@ u64 sim_mem_add(struct tdx_ext_args *args)
 			st = TDX_EXT_HPA_ENTRY_MISALIGNED | i;
 			break;
 		}
-		if (!sim_pa_is_ram(pa) ||
-		    !donatable(pfn_to_page(PHYS_PFN(pa)))) {
+		if (!host_owned(pa)) {
 			st = TDX_EXT_HPA_ENTRY_NOT_RAM | i;
 			break;
 		}
@@ -152,9 +268,15 @@ u64 sim_mem_add(struct tdx_ext_args *args)
 			st = TDX_EXT_HPA_ENTRY_DUPLICATE | i;
 			break;
 		}
+		/* A page freed since host_owned() has no reference to take. */
 		page = pfn_to_page(PHYS_PFN(pa));
+		if (!get_page_unless_zero(page)) {
+			st = TDX_EXT_HPA_ENTRY_NOT_RAM | i;
+			break;
+		}
 		if (xa_err(xa_store(&sim.pfn_index, PHYS_PFN(pa),
 				    xa_mk_value(sim.npages), GFP_KERNEL))) {
+			put_page(page);
 			st = TDX_SYS_BUSY;	/* out of memory: try again */
 			break;
 		}
@@ -197,7 +319,7 @@ static u64 corrupted(unsigned long idx, const char *how)
 
 static u64 verify_page(unsigned long idx)
 {
-	if (page_count(sim.pages[idx]) == 0)
+	if (host_freed(idx))
 		return corrupted(idx, "freed");
 	if (page_sum(sim.va + idx * PAGE_SIZE) != sim.csum[idx])
 		return corrupted(idx, "written");
@@ -225,7 +347,7 @@ u64 sim_ext_init(void)
 		 * Nothing watched the pages before (or since an update):
 		 * one the host freed meanwhile must not be written.
 		 */
-		if (!page_count(sim.pages[i]))
+		if (host_freed(i))
 			return corrupted(i, "freed");
 		w = sim.va + i * PAGE_SIZE;
 		for (j = 0; j < PAGE_SIZE / sizeof(u64); j++)
@@ -292,6 +414,22 @@ u64 sim_pool_scrub(unsigned int nr)
 	return 0;
 }
 
+/*
+ * Test only: free a donated page as a buggy host would (__free_page, the
+ * host's reference).  Refused for a page already freed: the simulator's
+ * own reference must not be dropped by anyone but itself.
+ */
+static int sim_pool_host_free(unsigned long idx)
+{
+	if (idx >= sim.npages)
+		return -EINVAL;
+	if (page_count(sim.pages[idx]) < SIM_PAGE_REFS)
+		return -EBUSY;
+	sim.test_freed_pfn = page_to_pfn(sim.pages[idx]);
+	__free_page(sim.pages[idx]);
+	return 0;
+}
+
 /* Test only: write to a pool page as a buggy host would. */
 int sim_pool_scribble(unsigned long idx)
 {
@@ -303,4 +441,34 @@ int sim_pool_scribble(unsigned long idx)
 	p[7] ^= 0xdeadbeefcafef00dull;
 	kunmap_local(p);
 	return 0;
+}
+
+static int host_free_set(void *data, u64 val)
+{
+	int ret;
+
+	mutex_lock(&sim.lock);
+	ret = sim_pool_host_free(val);
+	mutex_unlock(&sim.lock);
+	return ret;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(host_free_fops, NULL, host_free_set, "%llu\n");
+
+/* What the simulator knows about the host's pages and its own. */
+static int pool_check_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&sim.lock);
+	seq_printf(m, "own_pages=%lu\nhost_freed=%llu\n", own_pages(),
+		   sim.host_freed);
+	seq_printf(m, "test_freed_pfn=%#lx\n", sim.test_freed_pfn);
+	mutex_unlock(&sim.lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pool_check);
+
+void sim_pool_debugfs_init(struct dentry *d)
+{
+	debugfs_create_file("pool_check", 0400, d, NULL, &pool_check_fops);
+	debugfs_create_file_unsafe("test_host_free_page", 0200, d, NULL,
+				   &host_free_fops);
 }

@@ -11,7 +11,10 @@
  *            appends "ok NAME" / "not ok NAME # REASON" lines to results.
  *            Groups: pre, bringup, quote, resume-busy, sys-rd, mem-add,
  *            ext-init, quote-init, quote-get, leaves, version,
- *            mem-add-one, mem-add-dup, pool-full, reinit, pending-get.
+ *            mem-add-one, mem-add-dup, pool-full, reinit, pending-get,
+ *            grab-pfn (pfn=N: allocating pages does not return that
+ *            page frame), list-race (QUOTE.GET while a thread rewrites
+ *            the output list).
  *            Keys: tag=S (names are S/case; default the group), limit=N
  *            (calls per resumable loop, default 10000000), timeout_ms=N
  *            (per loop, default 60000), expect=HEX (exact final status of
@@ -53,7 +56,9 @@
 #include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
+#include <linux/ioport.h>
 #include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
@@ -65,6 +70,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 
 #include "tdx_abi.h"
 #include "tdx_hpa_list.h"
@@ -131,6 +137,7 @@ struct st_ctx {
 	bool rcx0;		/* quote-get: RCX 0 instead of the handle */
 	bool has_expect_sys_rd, has_expect_version;
 	u64 expect_sys_rd, expect_version;
+	u64 pfn;		/* grab-pfn: the page frame to look for */
 };
 
 /* An HPA_LINKED_LIST output buffer. */
@@ -922,6 +929,20 @@ static bool st_need_mqs(const struct st_ctx *c, const char *name)
 	return st_read_mqs(c, name);
 }
 
+/* One QUOTE.GET case with an exact status; true if it had it. */
+static bool st_q_refused(const struct st_ctx *c, const char *name,
+			 struct tdx_ext_args *a, u64 want)
+{
+	struct st_loop lr;
+	u64 len;
+
+	st_q_get(c, a, &lr, &len);
+	if (!st_judge(c, name, &lr, want, false))
+		return false;
+	st_ok(c, name);
+	return true;
+}
+
 /* One QUOTE.GET case expected to fail: a with fields already set. */
 static void st_q_fails(const struct st_ctx *c, const char *name,
 		       struct tdx_ext_args *a, u64 want, bool class_only)
@@ -932,6 +953,100 @@ static void st_q_fails(const struct st_ctx *c, const char *name,
 	st_q_get(c, a, &lr, &len);
 	if (st_judge(c, name, &lr, want, class_only))
 		st_ok(c, name);
+}
+
+/*
+ * A RAM page the kernel keeps reserved (memblock: the memory map, early
+ * page tables, ...) below the top of RAM: found from the top down, where
+ * memblock allocates, far from the kernel image.  0 if there is none.
+ */
+static u64 st_reserved_pa(void)
+{
+	unsigned long top = PHYS_PFN(virt_to_phys(high_memory - 1));
+	unsigned long pfn, n;
+
+	for (pfn = top, n = 0; pfn > 0 && n < (1ul << 20); pfn--, n++) {
+		if (pfn_valid(pfn) && page_is_ram(pfn) &&
+		    PageReserved(pfn_to_page(pfn)))
+			return PFN_PHYS(pfn);
+		if (!(n % 4096))
+			cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * Pages no driver owns, which a real TDX module would refuse (not
+ * convertible memory, or its own) and the simulator, sharing the kernel's
+ * memory, must refuse: a page of kernel text, the zero page, a reserved
+ * page, a slab page, the TD's TDR page and a page of the simulator's own
+ * text.  Each as the input page (R8), then as the first node (R10), then
+ * as a data page of node 0.  The simulator only reads the input page and
+ * the nodes; a data page it accepted would be written with the quote, so
+ * those cases run only when every page was refused as input and node.
+ */
+static void st_q_not_host_pages(const struct st_ctx *c, struct st_q *q,
+				u64 *node, u64 saved)
+{
+	struct st_bad { const char *what; u64 pa; } bad[] = {
+		{ "kernel-text", __pa_symbol(kfree) & PAGE_MASK },
+		{ "zero-page", page_to_phys(ZERO_PAGE(0)) },
+		{ "reserved", st_reserved_pa() },
+		{ "slab", 0 },
+		{ "tdr", q->handle },
+		{ "sim-text", PFN_PHYS(vmalloc_to_pfn(st_seamcall)) },
+	};
+	struct tdx_ext_args a;
+	bool all = true;
+	char name[64];
+	unsigned int i;
+	void *slab;
+
+	slab = kmalloc(64, GFP_KERNEL);
+	if (slab)
+		bad[3].pa = virt_to_phys(slab) & PAGE_MASK;
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (!bad[i].pa) {
+			snprintf(name, sizeof(name), "get-not-host-%s", bad[i].what);
+			st_fail(c, name, "no such page found");
+			all = false;
+			continue;
+		}
+		snprintf(name, sizeof(name), "get-input-%s", bad[i].what);
+		st_q_args(q, &a, q->handle);
+		a.r8 = bad[i].pa;
+		all &= st_q_refused(c, name, &a,
+				    TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8);
+		snprintf(name, sizeof(name), "get-output-node-%s", bad[i].what);
+		st_q_args(q, &a, q->handle);
+		a.r10 = bad[i].pa;
+		all &= st_q_refused(c, name, &a,
+				    TDX_OPERAND_INVALID | TDX_OPERAND_ID_R10);
+	}
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (!bad[i].pa)
+			continue;
+		snprintf(name, sizeof(name), "get-output-entry-%s", bad[i].what);
+		if (!all) {
+			st_fail(c, name, "skipped: a page was accepted as input or node, the quote could be written into it");
+			continue;
+		}
+		node[0] = bad[i].pa;
+		st_q_args(q, &a, q->handle);
+		st_q_refused(c, name, &a, TDX_QUOTE_OUTPUT_LIST_INVALID | 0);
+		node[0] = saved;
+	}
+	kfree(slab);
+
+	/* The same list with its own page back: a quote. */
+	st_q_args(q, &a, q->handle);
+	memset(page_address(q->out.data[0]), 0, PAGE_SIZE);
+	if (st_q_refused(c, "get-after-not-host-pages", &a, TDX_SUCCESS)) {
+		if (st_out_has_magic(&q->out))
+			st_ok(c, "get-after-not-host-pages-quote");
+		else
+			st_fail(c, "get-after-not-host-pages-quote", "no quote in the output");
+	}
 }
 
 /* --- groups ------------------------------------------------------------- */
@@ -1356,6 +1471,8 @@ static void grp_quote(struct st_ctx *c)
 			   TDX_QUOTE_OUTPUT_LIST_INVALID | 0, false);
 		node[0] = saved;
 	}
+	st_q_not_host_pages(c, &q, node, saved);
+
 	/* A list of several nodes cut after the first: node 1 is missing. */
 	if (q.out.nnodes > 1) {
 		saved = node[TDX_HPA_LL_NEXT];
@@ -1457,6 +1574,146 @@ static void grp_pending_get(struct st_ctx *c)
 	else
 		st_fail(c, "pending-get", "first call: status 0x%016llx, expected 0x%016llx (the simulator must take one step per call)",
 			ret, TDX_INTERRUPTED_RESUMABLE);
+}
+
+/*
+ * A page the host freed while the simulator had it (debugfs
+ * test_host_free_page, pfn=): with the simulator's own reference the page
+ * never went back to the allocator, so allocating pages does not hand it
+ * out again.  Without one it would: then this module and the simulator
+ * would both think they own it.  A page found is kept until unload.
+ */
+#define ST_GRAB_PAGES	8192
+
+static struct page *st_grabbed;
+
+static void grp_grab_pfn(struct st_ctx *c)
+{
+	struct page **pages;
+	unsigned int i, n;
+
+	if (!c->pfn) {
+		st_fail(c, "params", "grab-pfn needs pfn=N");
+		return;
+	}
+	pages = kvcalloc(ST_GRAB_PAGES, sizeof(*pages), GFP_KERNEL);
+	if (!pages) {
+		st_fail(c, "not-reallocated", "out of memory");
+		return;
+	}
+	for (n = 0; n < ST_GRAB_PAGES; n++) {
+		pages[n] = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+		if (!pages[n] || page_to_pfn(pages[n]) == c->pfn)
+			break;
+	}
+	if (n < ST_GRAB_PAGES && pages[n]) {
+		st_grabbed = pages[n];
+		st_fail(c, "not-reallocated", "pfn %#llx, freed by the host while donated, was allocated again after %u pages",
+			c->pfn, n);
+	} else {
+		st_ok(c, "not-reallocated");
+	}
+	for (i = 0; i < n; i++)
+		__free_page(pages[i]);
+	kvfree(pages);
+}
+
+/*
+ * A host that rewrites its output list while QUOTE.GET walks it: a thread
+ * flips node 0's first entry between the host's data page and a page of
+ * the pool.  Whatever the walk read must be what it checked and used:
+ * every call either quotes into the host's page or refuses node 0; a
+ * success with nothing in the host's page means the quote went where the
+ * check did not look (into the pool).
+ */
+#define ST_RACE_TRIES		400
+#define ST_RACE_MS		10000
+
+struct st_flip {
+	u64 *slot;
+	u64 a, b;
+};
+
+static int st_flipper(void *data)
+{
+	struct st_flip *f = data;
+	unsigned long n = 0;
+	unsigned int k;
+
+	while (!kthread_should_stop()) {
+		WRITE_ONCE(*f->slot, f->b);
+		for (k = 0; k < 8; k++)
+			cpu_relax();
+		WRITE_ONCE(*f->slot, f->a);
+		for (k = 0; k < 8; k++)
+			cpu_relax();
+		if (!(++n % 4096))
+			cond_resched();
+	}
+	return 0;
+}
+
+static void grp_list_race(struct st_ctx *c)
+{
+	unsigned int ok = 0, refused = 0, misdirected = 0, other = 0, i;
+	unsigned long end = jiffies + msecs_to_jiffies(ST_RACE_MS);
+	struct task_struct *t;
+	struct tdx_ext_args a;
+	struct st_flip f;
+	struct st_loop lr;
+	struct st_q q;
+	u64 last = 0;
+
+	if (!st_need_reports(c, "list-race", false) ||
+	    !st_need_mqs(c, "max-quote-size"))
+		return;
+	if (!st.pool_pa) {
+		st_fail(c, "list-race", "no page known to be in the pool");
+		return;
+	}
+	if (st_q_prep(&q, st.report, st.max_quote_size)) {
+		st_fail(c, "list-race", "out of memory");
+		return;
+	}
+	f.slot = page_address(q.out.nodes[0]);
+	f.a = *f.slot;
+	f.b = st.pool_pa;
+	t = kthread_run(st_flipper, &f, "st_flip");
+	if (IS_ERR(t)) {
+		st_fail(c, "list-race", "kthread_run: %ld", PTR_ERR(t));
+		goto out;
+	}
+	for (i = 0; i < ST_RACE_TRIES && time_before(jiffies, end); i++) {
+		memset(page_address(q.out.data[0]), 0, sizeof(st_quote_magic));
+		st_q_args(&q, &a, q.handle);
+		st_loop(c, TDH_QUOTE_GET, &a, &lr);
+		if (lr.st == TDX_SUCCESS && st_out_has_magic(&q.out)) {
+			ok++;
+		} else if (lr.st == TDX_SUCCESS) {
+			misdirected++;
+		} else if (lr.st == (TDX_QUOTE_OUTPUT_LIST_INVALID | 0)) {
+			refused++;
+		} else {
+			other++;
+			last = lr.st;
+		}
+		if (lr.gave_up || lr.signal || other)
+			break;
+	}
+	kthread_stop(t);
+	*f.slot = f.a;
+	if (misdirected || other)
+		st_fail(c, "list-race", "%u calls: %u quoted, %u refused, %u succeeded without writing the host's page, %u other (last 0x%016llx)",
+			i, ok, refused, misdirected, other, last);
+	else if (!ok || !refused)
+		st_fail(c, "list-race", "%u calls: %u quoted, %u refused: the flip was not seen both ways",
+			i, ok, refused);
+	else
+		st_ok(c, "list-race");
+	pr_info("list-race: %u calls: %u quoted, %u refused, %u misdirected, %u other\n",
+		i, ok, refused, misdirected, other);
+out:
+	st_q_free(&q);
 }
 
 /*
@@ -1701,6 +1958,8 @@ static const struct st_group {
 	{ "pool-full", grp_pool_full },
 	{ "reinit", grp_reinit },
 	{ "pending-get", grp_pending_get },
+	{ "grab-pfn", grp_grab_pfn },
+	{ "list-race", grp_list_race },
 };
 
 /* --- debugfs ------------------------------------------------------------ */
@@ -1762,6 +2021,8 @@ static int st_parse_param(struct st_ctx *c, char *kv)
 		c->no_entropy = n;
 	else if (!strcmp(kv, "busy") && n <= S64_MAX)
 		c->busy = n;
+	else if (!strcmp(kv, "pfn"))
+		c->pfn = n;
 	else
 		return -EINVAL;
 	return 0;
@@ -1998,6 +2259,8 @@ static void __exit st_exit(void)
 {
 	debugfs_remove_recursive(st.dir);
 	st_q_free(&st_pend);
+	if (st_grabbed)
+		__free_page(st_grabbed);
 	kvfree(st.quote);
 	kvfree(st.results);
 	symbol_put(tdx_sim_seamcall);
