@@ -53,6 +53,12 @@ static unsigned long timeout_jiffies(void)
 	return (unsigned long)tdx_ext.timeout_s * HZ;
 }
 
+/*
+ * The errno of a TDX status.  A TDX module that stays busy, or keeps
+ * running out of entropy (TDX_RND_NO_ENTROPY: its RDRAND/RDSEED failed)
+ * through the engine's re-issues, failed for now, not for good: -EBUSY,
+ * "try again" (docs/uapi.md), as for a lock another SEAMCALL held.
+ */
 int tdx_ext_status_errno(u64 status)
 {
 	if (!(status & TDX_STATUS_ERROR))
@@ -68,6 +74,7 @@ int tdx_ext_status_errno(u64 status)
 	switch (TDX_STATUS_CLASS(status)) {
 	case TDX_OPERAND_BUSY:
 	case TDX_SYS_BUSY:
+	case TDX_RND_NO_ENTROPY:
 		return -EBUSY;
 	default:
 		return -EIO;
