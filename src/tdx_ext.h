@@ -150,6 +150,7 @@ extern struct tdx_ext tdx_ext;
 /* tdx_ext_engine.c */
 int tdx_ext_engine_start(void);
 void tdx_ext_engine_stop(void);
+unsigned long tdx_ext_engine_deadline(void);
 void tdx_ext_job_init(struct tdx_ext_job *job, u64 fn,
 		      enum tdx_ext_resume resume,
 		      const struct tdx_ext_args *in,

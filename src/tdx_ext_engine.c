@@ -25,18 +25,40 @@
 
 static struct {
 	/*
-	 * Protects queue, queued and stopping: submitters add jobs from any
-	 * context that may sleep, the kthread takes them off.
+	 * Protects queue, queued, stopping and running: submitters add jobs
+	 * from any context that may sleep, the kthread takes them off, and
+	 * tdx_ext_engine_stop() closes the queue and fails what is left.
+	 * stopping and running are written under it and also read without
+	 * it (READ_ONCE) by wait conditions, which re-check under it.
 	 */
 	spinlock_t lock;
 	struct list_head queue;
 	unsigned int queued;		/* jobs counting against queue_depth */
-	bool stopping;
+	bool stopping;			/* no job is queued or started any more */
+	bool running;			/* the kthread has a job in flight */
 	wait_queue_head_t work_wq;	/* the kthread waits for jobs */
 	wait_queue_head_t space_wq;	/* submitters wait for queue room */
+	wait_queue_head_t idle_wq;	/* stop waits for the job in flight */
+	/*
+	 * Set once by tdx_ext_engine_stop() before the kthread is told to
+	 * stop; read after, by the last calls at unload.
+	 */
+	unsigned long stop_deadline;
 	struct task_struct *task;
 } eng;
 
+/* The deadline of one job, as jiffies from its start: no overflow. */
+static unsigned long timeout_jiffies(void)
+{
+	return (unsigned long)tdx_ext.timeout_s * HZ;
+}
+
+/*
+ * The errno of a TDX status.  A TDX module that stays busy, or keeps
+ * running out of entropy (TDX_RND_NO_ENTROPY: its RDRAND/RDSEED failed)
+ * through the engine's re-issues, failed for now, not for good: -EBUSY,
+ * "try again" (docs/uapi.md), as for a lock another SEAMCALL held.
+ */
 int tdx_ext_status_errno(u64 status)
 {
 	if (!(status & TDX_STATUS_ERROR))
@@ -52,6 +74,7 @@ int tdx_ext_status_errno(u64 status)
 	switch (TDX_STATUS_CLASS(status)) {
 	case TDX_OPERAND_BUSY:
 	case TDX_SYS_BUSY:
+	case TDX_RND_NO_ENTROPY:
 		return -EBUSY;
 	default:
 		return -EIO;
@@ -138,14 +161,22 @@ void tdx_ext_job_run(struct tdx_ext_job *job)
 			       job->retries, job->wall_ns);
 }
 
+/*
+ * The next job for the kthread, or NULL: the queue is empty, or the engine
+ * is stopping (what is queued then stays for tdx_ext_engine_stop()).
+ */
 static struct tdx_ext_job *next_job(void)
 {
-	struct tdx_ext_job *job;
+	struct tdx_ext_job *job = NULL;
 
 	spin_lock(&eng.lock);
-	job = list_first_entry_or_null(&eng.queue, struct tdx_ext_job, node);
-	if (job)
+	if (!eng.stopping)
+		job = list_first_entry_or_null(&eng.queue, struct tdx_ext_job,
+					       node);
+	if (job) {
 		list_del_init(&job->node);
+		WRITE_ONCE(eng.running, true);
+	}
 	spin_unlock(&eng.lock);
 	return job;
 }
@@ -162,28 +193,49 @@ static void finish_job(struct tdx_ext_job *job)
 	tdx_ext_job_put(job);
 }
 
+static void run_job(struct tdx_ext_job *job)
+{
+	int err;
+
+	atomic64_inc(&tdx_ext.stats.jobs);
+	/* The deadline covers before's own calls too. */
+	job->deadline = jiffies + timeout_jiffies();
+	err = job->before ? job->before(job) : 0;
+	if (err) {
+		job->err = err;	/* the call was not issued */
+	} else {
+		tdx_ext_job_run(job);
+		if (job->after)
+			job->after(job);
+	}
+	finish_job(job);
+}
+
+/*
+ * One job at a time, and a look at kthread_should_stop() between any two:
+ * a stopping engine runs nothing more, the job in flight ends by its own
+ * deadline, and tdx_ext_engine_stop() fails the rest.
+ */
 static int engine_thread(void *data)
 {
 	struct tdx_ext_job *job;
-	int err;
 
-	while (!kthread_should_stop()) {
+	for (;;) {
+		/* Stopping: sleep until kthread_stop(), not spin on the queue. */
 		wait_event_idle(eng.work_wq,
-				!list_empty(&eng.queue) || kthread_should_stop());
-		while ((job = next_job())) {
-			atomic64_inc(&tdx_ext.stats.jobs);
-			/* The deadline covers before's own calls too. */
-			job->deadline = jiffies + tdx_ext.timeout_s * HZ;
-			err = job->before ? job->before(job) : 0;
-			if (err) {
-				job->err = err;	/* the call was not issued */
-			} else {
-				tdx_ext_job_run(job);
-				if (job->after)
-					job->after(job);
-			}
-			finish_job(job);
-		}
+				(!list_empty(&eng.queue) &&
+				 !READ_ONCE(eng.stopping)) ||
+				kthread_should_stop());
+		if (kthread_should_stop())
+			break;
+		job = next_job();
+		if (!job)
+			continue;
+		run_job(job);
+		spin_lock(&eng.lock);
+		WRITE_ONCE(eng.running, false);
+		spin_unlock(&eng.lock);
+		wake_up(&eng.idle_wq);
 	}
 	return 0;
 }
@@ -194,8 +246,10 @@ int tdx_ext_engine_start(void)
 	INIT_LIST_HEAD(&eng.queue);
 	init_waitqueue_head(&eng.work_wq);
 	init_waitqueue_head(&eng.space_wq);
+	init_waitqueue_head(&eng.idle_wq);
 	eng.queued = 0;
 	eng.stopping = false;
+	eng.running = false;
 	eng.task = kthread_run(engine_thread, NULL, "tdx_ext_engine");
 	if (IS_ERR(eng.task)) {
 		pr_err("cannot start the engine thread: %ld\n", PTR_ERR(eng.task));
@@ -205,22 +259,58 @@ int tdx_ext_engine_start(void)
 }
 
 /*
- * Unload: nobody can submit any more (the device is gone), the job in
- * flight finishes, and anything still queued fails with -ENODEV.
+ * Unload (or a failed load): nobody can submit any more (the device is
+ * gone), the job in flight ends by its deadline, and every job still
+ * queued, its caller killed or not, fails with -ENODEV without being run.
+ * So this takes at most one job's deadline, whatever the queue held.
+ *
+ * The wait for the job in flight is TASK_IDLE: a deadline longer than the
+ * hung-task timeout is not a hung task.  kthread_stop() then only has an
+ * idle thread to wake.
  */
 void tdx_ext_engine_stop(void)
 {
 	struct tdx_ext_job *job;
+	unsigned int failed = 0;
 
+	eng.stop_deadline = jiffies + timeout_jiffies();
 	spin_lock(&eng.lock);
-	eng.stopping = true;
+	WRITE_ONCE(eng.stopping, true);
 	spin_unlock(&eng.lock);
 	wake_up_all(&eng.space_wq);
+	wait_event_idle(eng.idle_wq, !READ_ONCE(eng.running));
 	kthread_stop(eng.task);
-	while ((job = next_job())) {
+
+	for (;;) {
+		spin_lock(&eng.lock);
+		job = list_first_entry_or_null(&eng.queue, struct tdx_ext_job,
+					       node);
+		if (job)
+			list_del_init(&job->node);
+		spin_unlock(&eng.lock);
+		if (!job)
+			break;
 		job->err = -ENODEV;
 		finish_job(job);
+		failed++;
 	}
+	if (failed)
+		pr_info("stopping: %u queued requests failed with -ENODEV, not run\n",
+			failed);
+}
+
+/**
+ * tdx_ext_engine_deadline() - the deadline of the last calls at unload
+ *
+ * After tdx_ext_engine_stop(): one job's deadline from when the stop
+ * began, so the job in flight and what unload issues after it (finishing
+ * an abandoned QUOTE.GET) share one deadline between them.
+ *
+ * Return: a time in jiffies, perhaps passed already.
+ */
+unsigned long tdx_ext_engine_deadline(void)
+{
+	return eng.stop_deadline;
 }
 
 void tdx_ext_job_init(struct tdx_ext_job *job, u64 fn,

@@ -16,6 +16,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/string.h>
+#include <linux/stringify.h>
 
 #include "tdx_ext.h"
 #include "tdx_ext_version.h"
@@ -25,13 +26,67 @@ static char *backend = "auto";
 module_param(backend, charp, 0444);
 MODULE_PARM_DESC(backend, "auto (default: this host's TDX module as the kernel initialised it; never the simulator), hw, or sim (tdx_ext_sim, for testing: quotes are not trustworthy)");
 
+/*
+ * timeout and queue_depth are checked where they are parsed, before
+ * tdx_ext_init() runs: a value out of range fails the load with -EINVAL and
+ * one "refused:" line naming the parameter and its range, and
+ * /sys/module/tdx_ext/parameters/ only ever shows values in range.
+ *
+ * timeout: 1 s to 1 hour.  The engine computes jobs' deadlines in jiffies
+ * (timeout * HZ, at most 3.6 million at HZ=1000: no overflow on any HZ),
+ * and an unload waits up to one deadline for the request in flight.
+ * queue_depth: 1 to 4096 waiting requests, each holding up to 4 KiB of
+ * input (about 20 MiB in all at most).
+ */
+#define TDX_EXT_TIMEOUT_MAX	3600
+#define TDX_EXT_QUEUE_DEPTH_MAX	4096
+
+static int param_set_bounded(const char *val, const struct kernel_param *kp,
+			     unsigned int max, const char *unit)
+{
+	if (param_set_uint_minmax(val, kp, 1, max)) {
+		tdx_ext_refuse("give a value in range, or leave it out for the default",
+			       "%s=%s is not a whole number from 1 to %u (%s)",
+			       kp->name, val, max, unit);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int timeout_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_bounded(val, kp, TDX_EXT_TIMEOUT_MAX, "seconds");
+}
+
+static int queue_depth_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_bounded(val, kp, TDX_EXT_QUEUE_DEPTH_MAX, "requests");
+}
+
+static const struct kernel_param_ops timeout_ops = {
+	.set = timeout_set,
+	.get = param_get_uint,
+};
+
+static const struct kernel_param_ops queue_depth_ops = {
+	.set = queue_depth_set,
+	.get = param_get_uint,
+};
+
 static uint timeout = 30;
-module_param(timeout, uint, 0444);
-MODULE_PARM_DESC(timeout, "deadline of one SEAMCALL, resumes included, in seconds (default: 30)");
+module_param_cb(timeout, &timeout_ops, &timeout, 0444);
+__MODULE_PARM_TYPE(timeout, "uint");
+MODULE_PARM_DESC(timeout,
+		 "deadline of one SEAMCALL, resumes included, in seconds, 1 to "
+		 __stringify(TDX_EXT_TIMEOUT_MAX)
+		 "; an unload waits up to one deadline (default: 30)");
 
 static uint queue_depth = 64;
-module_param(queue_depth, uint, 0444);
-MODULE_PARM_DESC(queue_depth, "quote requests that may wait for the engine (default: 64)");
+module_param_cb(queue_depth, &queue_depth_ops, &queue_depth, 0444);
+__MODULE_PARM_TYPE(queue_depth, "uint");
+MODULE_PARM_DESC(queue_depth,
+		 "quote requests that may wait for the engine, 1 to "
+		 __stringify(TDX_EXT_QUEUE_DEPTH_MAX) " (default: 64)");
 
 static bool hw_probe;
 module_param(hw_probe, bool, 0444);
@@ -532,10 +587,6 @@ static int __init tdx_ext_init(void)
 {
 	int ret;
 
-	if (!timeout || !queue_depth) {
-		pr_err("timeout and queue_depth must be at least 1\n");
-		return -EINVAL;
-	}
 	tdx_ext.timeout_s = timeout;
 	tdx_ext.queue_depth = queue_depth;
 	tdx_ext.state = TDX_EXT_STATE_INIT;

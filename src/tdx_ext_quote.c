@@ -159,10 +159,11 @@ u32 tdx_ext_quote_capacity(void)
 
 /*
  * After tdx_ext_engine_stop(): no job runs any more, so this thread may
- * issue the last calls.  An abandoned QUOTE.GET gets one more deadline to
- * finish; if it does not, the TDX module still holds the input page and
- * the output list by address, and memory handed to the TDX module is never
- * freed: they are leaked.
+ * issue the last calls.  An abandoned QUOTE.GET gets what is left of the
+ * stop's deadline to finish (at least one call), so that unload takes one
+ * deadline in all; if it does not, the TDX module still holds the input
+ * page and the output list by address, and memory handed to the TDX
+ * module is never freed: they are leaked.
  */
 void tdx_ext_quote_exit(void)
 {
@@ -170,7 +171,7 @@ void tdx_ext_quote_exit(void)
 	u64 status;
 
 	if (qs.abandoned &&
-	    finish_abandoned(jiffies + tdx_ext.timeout_s * HZ, &status)) {
+	    finish_abandoned(tdx_ext_engine_deadline(), &status)) {
 		pr_warn("an abandoned TDH.QUOTE.GET is still pending (status %#llx): leaking its %u buffer pages\n",
 			status, 1 + qs.nr_nodes + qs.nr_data);
 		leak = true;

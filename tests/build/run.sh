@@ -42,6 +42,11 @@ for p in backend timeout queue_depth; do
 	grep -q "^$p:.\{20,\}" <<<"$parms" && res PASS "make/modinfo-parm-$p" ||
 		res FAIL "make/modinfo-parm-$p" "modinfo -F parm tdx_ext.ko: no description of $p"
 done
+# ... and the bounds the driver holds them to.
+for b in "timeout:.* 1 to 3600[;, ]" "queue_depth:.* 1 to 4096[;, ]"; do
+	grep -q "^$b" <<<"$parms" && res PASS "make/modinfo-bounds-${b%%:*}" ||
+		res FAIL "make/modinfo-bounds-${b%%:*}" "modinfo -F parm tdx_ext.ko: no '${b#*\* }' in the description of ${b%%:*}"
+done
 
 check make/install make install KVER="$KVER_612" INSTALL_MOD_PATH="$w/root"
 f=$(find "$w/root/lib/modules/$KVER_612" -name 'tdx_ext.ko*' | head -1)

@@ -27,7 +27,8 @@
  *   EINTR      killed while waiting (the quote, if under way, is dropped)
  *   ETIMEDOUT  the TDX module did not finish within the driver's deadline
  *   EBUSY      the TDX module stayed busy (another SEAMCALL held a lock it
- *              needs) through the driver's retries; try again
+ *              needs) or out of entropy (TDX_RND_NO_ENTROPY) through the
+ *              driver's retries; try again
  *   EIO        any other TDX module error (tdx_status holds it)
  * On every error after the TDX module ran, tdx_status holds its raw status.
  * Success always comes with a non-empty quote.
