@@ -45,7 +45,14 @@ static struct {
 	 */
 	unsigned long stop_deadline;
 	struct task_struct *task;
+	bool stopped;			/* under stop_lock */
 } eng;
+
+/*
+ * Serialises tdx_ext_engine_stop() between the reboot notifier and
+ * unload: the engine stops once, the second caller finds it stopped.
+ */
+static DEFINE_MUTEX(stop_lock);
 
 /* The deadline of one job, as jiffies from its start: no overflow. */
 static unsigned long timeout_jiffies(void)
@@ -250,6 +257,7 @@ int tdx_ext_engine_start(void)
 	eng.queued = 0;
 	eng.stopping = false;
 	eng.running = false;
+	eng.stopped = false;
 	eng.task = kthread_run(engine_thread, NULL, "tdx_ext_engine");
 	if (IS_ERR(eng.task)) {
 		pr_err("cannot start the engine thread: %ld\n", PTR_ERR(eng.task));
@@ -273,6 +281,11 @@ void tdx_ext_engine_stop(void)
 	struct tdx_ext_job *job;
 	unsigned int failed = 0;
 
+	mutex_lock(&stop_lock);
+	if (eng.stopped) {
+		mutex_unlock(&stop_lock);
+		return;
+	}
 	eng.stop_deadline = jiffies + timeout_jiffies();
 	spin_lock(&eng.lock);
 	WRITE_ONCE(eng.stopping, true);
@@ -297,6 +310,8 @@ void tdx_ext_engine_stop(void)
 	if (failed)
 		pr_info("stopping: %u queued requests failed with -ENODEV, not run\n",
 			failed);
+	eng.stopped = true;
+	mutex_unlock(&stop_lock);
 }
 
 /**

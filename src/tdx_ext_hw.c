@@ -138,6 +138,7 @@ static u64 tdx_ext_hw_call(u64 fn, struct tdx_ext_args *args)
 static const struct tdx_ext_seam tdx_ext_hw_seam = {
 	.name	= "hw",
 	.call	= tdx_ext_hw_call,
+	.flush_at_reboot = true,
 };
 
 u64 tdx_ext_hw_probe_seamcall(void)

@@ -39,6 +39,12 @@
 struct tdx_ext_seam {
 	const char *name;				/* "hw" or "sim" */
 	u64 (*call)(u64 fn, struct tdx_ext_args *args);	/* one SEAMCALL */
+	/*
+	 * Its calls leave the TDX module's cache lines on the CPUs that made
+	 * them, and the kernel does not know those CPUs: write them back
+	 * before a reboot or kexec (docs/hardware.md section 5).
+	 */
+	bool flush_at_reboot;
 };
 
 /*

@@ -15,6 +15,8 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/reboot.h>
+#include <linux/smp.h>
 #include <linux/string.h>
 #include <linux/stringify.h>
 
@@ -583,6 +585,30 @@ out:
 	return ret;
 }
 
+/*
+ * Reboot, halt, power off and kexec (kernel_restart_prepare() and its
+ * siblings run the reboot notifiers before device_shutdown() and
+ * syscore_shutdown(), where 7.x's tdx_shutdown() issues TDH.SYS.DISABLE):
+ * stop the engine, so that no SEAMCALL of ours races or follows that,
+ * and on hardware write back the caches of every CPU, since the kernel
+ * flushes only the CPUs its own SEAMCALL wrappers marked
+ * (docs/hardware.md section 5).  A crash kexec runs no notifier.
+ */
+static int tdx_ext_reboot(struct notifier_block *nb, unsigned long action,
+			  void *data)
+{
+	tdx_ext_engine_stop();
+	if (tdx_ext.seam->flush_at_reboot)
+		wbinvd_on_all_cpus();
+	pr_info("reboot: engine stopped%s\n",
+		tdx_ext.seam->flush_at_reboot ? ", caches written back" : "");
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block tdx_ext_reboot_nb = {
+	.notifier_call = tdx_ext_reboot,
+};
+
 static int __init tdx_ext_init(void)
 {
 	int ret;
@@ -604,11 +630,14 @@ static int __init tdx_ext_init(void)
 	WRITE_ONCE(tdx_ext.state, TDX_EXT_STATE_EXT_READY);
 	bring_up_quote();
 
+	ret = register_reboot_notifier(&tdx_ext_reboot_nb);
+	if (ret)
+		goto err_engine;
 	ret = misc_register(&tdx_quote_miscdev);
 	if (ret) {
 		pr_err("cannot register /dev/%s: %d\n",
 		       tdx_quote_miscdev.name, ret);
-		goto err_engine;
+		goto err_reboot;
 	}
 	pr_info("version %s: backend %s, TDX module %u.%u.%u build %u, pool %llu pages (%llu KiB, %llu given by this load), quoting %s\n",
 		TDX_EXT_VERSION, tdx_ext.seam->name, tdx_ext.version[0],
@@ -618,6 +647,8 @@ static int __init tdx_ext_init(void)
 		tdx_ext.state == TDX_EXT_STATE_QUOTE_READY ? "ready" : "unavailable");
 	return 0;
 
+err_reboot:
+	unregister_reboot_notifier(&tdx_ext_reboot_nb);
 err_engine:
 	tdx_ext_engine_stop();
 	tdx_ext_quote_exit();
@@ -632,6 +663,7 @@ err_backend:
 static void __exit tdx_ext_exit(void)
 {
 	misc_deregister(&tdx_quote_miscdev);
+	unregister_reboot_notifier(&tdx_ext_reboot_nb);
 	tdx_ext_engine_stop();
 	tdx_ext_quote_exit();
 	put_backend();

@@ -628,6 +628,18 @@ boot_and_check() {	# kname
 		res PASS "$tag/taint"
 	fi
 
+	# What the guest could not see itself: lines of its own shutdown.
+	local name re
+	while read -r _ name re; do
+		if ! grep -q '^DONE' "$res_f"; then
+			res FAIL "$tag/at-poweroff/$name" "the suite did not complete"
+		elif sed -n '/\[init\] DONE/,$p' "$con" | grep -qE -- "$re"; then
+			res PASS "$tag/at-poweroff/$name"
+		else
+			res FAIL "$tag/at-poweroff/$name" "no console line after DONE matches '$re' (console: $con)"
+		fi
+	done < <(grep '^AT_POWEROFF ' "$res_f")
+
 	if grep -q '^KMEMLEAK_ARMED' "$res_f"; then
 		local leaks
 		leaks=$(grep '^KMEMLEAK ' "$res_f" | sed 's/^KMEMLEAK //')

@@ -33,6 +33,13 @@ t_expect() {
 
 MODDIR=/lib/tdx/modules
 
+# t_at_poweroff NAME REGEX: the console must show REGEX once /init powers
+# the VM off (what only the kernel's shutdown path prints, e.g. a reboot
+# notifier); the host judges it after the boot as at-poweroff/NAME.
+t_at_poweroff() {
+	echo "AT_POWEROFF $T_PREFIX/$1 $2" >"$TDX_RESULT"
+}
+
 # --- artifacts: files for the host-side checks (tests/vm/host/*.sh) ---------
 # t_artifact NAME FILE: send FILE on the artifact channel (third UART) as
 # "BEGIN NAME", base64 lines, "END NAME"; the host decodes it into
