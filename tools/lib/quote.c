@@ -1186,19 +1186,6 @@ static enum tdxq_status parse_submods(struct tdxq_quote *q, cbor_item_t *m,
 	return TDXQ_OK;
 }
 
-/* Step 20: content octets of a DER OBJECT IDENTIFIER. */
-static int oid_ok(const uint8_t *b, size_t n)
-{
-	size_t i;
-
-	if (!n || (b[n - 1] & 0x80))
-		return 0;
-	for (i = 0; i < n; i++)		/* an arc never starts with 0x80 */
-		if (b[i] == 0x80 && (i == 0 || !(b[i - 1] & 0x80)))
-			return 0;
-	return 1;
-}
-
 enum tdxq_status tdxq_parse_claims(struct tdxq_quote *q, struct tdxq_err *e)
 {
 	cbor_item_t *m, *v;
@@ -1267,7 +1254,7 @@ enum tdxq_status tdxq_parse_claims(struct tdxq_quote *q, struct tdxq_err *e)
 	}
 	v = map_int(m, C_PROFILE);
 	if (v && (!cbor_isa_bytestring(v) ||
-		  !oid_ok(cbor_bytestring_handle(v),
+		  !tdxq_oid_ok(cbor_bytestring_handle(v),
 			  cbor_bytestring_length(v)))) {
 		tdxq_seterr(e, "eat_profile (265) is not the content of a DER OBJECT IDENTIFIER");
 		goto out;

@@ -26,6 +26,18 @@ void tdxq_seterr(struct tdxq_err *e, const char *fmt, ...)
 	va_end(ap);
 }
 
+int tdxq_oid_ok(const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	if (!n || (b[n - 1] & 0x80))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (b[i] == 0x80 && (i == 0 || !(b[i - 1] & 0x80)))
+			return 0;
+	return 1;
+}
+
 void tdxq_prefix_err(struct tdxq_err *e, const char *pfx)
 {
 	size_t pl, ml, cap;

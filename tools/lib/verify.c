@@ -1023,18 +1023,6 @@ static int der_utf8(const uint8_t *v, size_t n, char *out)
 	return 0;
 }
 
-static int der_oid_ok(const uint8_t *b, size_t n)
-{
-	size_t i;
-
-	if (!n || (b[n - 1] & 0x80))
-		return 0;
-	for (i = 0; i < n; i++)
-		if (b[i] == 0x80 && (i == 0 || !(b[i - 1] & 0x80)))
-			return 0;
-	return 1;
-}
-
 static int parse_fwids(const uint8_t *v, size_t n, struct tdxq_tcb_info *t)
 {
 	struct der d = { v, v + n }, f;
@@ -1048,7 +1036,7 @@ static int parse_fwids(const uint8_t *v, size_t n, struct tdxq_tcb_info *t)
 			return -1;
 		f = (struct der){ c, c + cl };
 		if (der_next(&f, &tag, &a, &al) || tag != 0x06 ||
-		    al > MAX_FWID_ALG || !der_oid_ok(a, al) ||
+		    al > MAX_FWID_ALG || !tdxq_oid_ok(a, al) ||
 		    der_next(&f, &tag, &g, &gl) || tag != 0x04 || !gl ||
 		    gl > MAX_FWID_DIGEST || f.p != f.end)
 			return -1;

@@ -23,11 +23,6 @@
 
 /* ---- shared printing of claims ------------------------------------------ */
 
-static int profile_oid(const uint8_t *b, size_t len, char *out, size_t cap)
-{
-	return tdxq_oid_text(b, len, out, cap);
-}
-
 /* The name of value v of submodule id in its origin (0) or current map. */
 static const char *value_name(int id, const struct tdxq_value *v, int cur)
 {
@@ -101,7 +96,7 @@ static void json_claims(FILE *f, const struct tdxq_quote *q)
 	fputs(", \"eat_profile\": ", f);
 	if (!q->profile)
 		fputs("null", f);
-	else if (!profile_oid(q->profile, q->profile_len, oid, sizeof(oid)))
+	else if (!tdxq_oid_text(q->profile, q->profile_len, oid, sizeof(oid)))
 		json_str(f, oid);
 	else
 		json_hex(f, q->profile, q->profile_len);
@@ -584,7 +579,7 @@ static void dump_text(const struct tdxq_quote *q, size_t len)
 	}
 	if (q->profile) {
 		printf("  eat_profile: ");
-		if (!profile_oid(q->profile, q->profile_len, oid, sizeof(oid)))
+		if (!tdxq_oid_text(q->profile, q->profile_len, oid, sizeof(oid)))
 			printf("%s\n", oid);
 		else {
 			print_hex(stdout, q->profile, q->profile_len);
