@@ -398,9 +398,37 @@ static void free_job(struct tdx_ext_job *job)
 }
 
 /*
+ * Test only: the Nth tdx_ext_seamcall() of this load fails as if its
+ * allocation had, before the call is queued, so a test can reach every
+ * "the call never ran" path of bring-up and recovery in turn.  A plain
+ * counter rather than the kernel's fault-injection framework: Debian's
+ * kernels are built without CONFIG_FAULT_INJECTION, and the tests run there.
+ */
+static unsigned int fail_seamcall;
+module_param(fail_seamcall, uint, 0444);
+MODULE_PARM_DESC(fail_seamcall,
+		 "test only: the Nth SEAMCALL of bring-up or recovery fails with -ENOMEM before it is queued, once (default: 0, never)");
+static atomic_t seamcall_nr = ATOMIC_INIT(0);
+
+static bool inject_failure(u64 fn)
+{
+	int nr;
+
+	if (!fail_seamcall)
+		return false;
+	nr = atomic_inc_return(&seamcall_nr);
+	if (nr != fail_seamcall)
+		return false;
+	pr_info("fail_seamcall: call %d (leaf %llu) fails with -ENOMEM before it is queued (test only)\n",
+		nr, fn);
+	return true;
+}
+
+/*
  * One SEAMCALL through the engine, waiting for it without a way out: the
  * bring-up path, whose calls are bounded by the deadline anyway and whose
- * results (pages taken or not) must be known.
+ * results (pages taken or not) must be known.  *status is left alone when
+ * the call is not queued: callers start it as TDX_EXT_NO_CALL.
  */
 int tdx_ext_seamcall(u64 fn, enum tdx_ext_resume resume,
 		     struct tdx_ext_args *args, u64 *status)
@@ -408,7 +436,7 @@ int tdx_ext_seamcall(u64 fn, enum tdx_ext_resume resume,
 	struct tdx_ext_job *job;
 	int ret;
 
-	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	job = inject_failure(fn) ? NULL : kzalloc(sizeof(*job), GFP_KERNEL);
 	if (!job)
 		return -ENOMEM;
 	tdx_ext_job_init(job, fn, resume, args, free_job);
