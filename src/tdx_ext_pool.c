@@ -210,7 +210,13 @@ int tdx_ext_pool_donate(void)
 	int err = 0;
 
 	batch = kmalloc_array(TDX_HPA_LIST_ENTRIES, sizeof(*batch), GFP_KERNEL);
-	/* The list page: read by the TDX module during the call, not kept. */
+	/*
+	 * The list page: read by the TDX module only during a MEM.ADD whose
+	 * RCX names it, and never kept by it, so it is freed even after a
+	 * call left pending (deadline passed): MEM.ADD's progress is in the
+	 * RCX it returns, "all protocol state stays inside the TDX module"
+	 * (ABI.md section 3), and no later call of ours names this page.
+	 */
 	list = (u64 *)get_zeroed_page(GFP_KERNEL);
 	if (!batch || !list) {
 		err = -ENOMEM;
