@@ -133,6 +133,23 @@ t_pages uncertain-nothing-else-leaked $((free0 - free1)) 1024 \
 	"free pages $free0 before, $free1 after"
 
 # --- a QUOTE.GET abandoned by an earlier load -------------------------------
+sim_stat() { sed -n "s/^$1 .*$2=\([0-9]*\).*/\1/p" "$SIM_DBG/stats" 2>/dev/null | head -1; }
+# poll NAME SECONDS CMD...: a quote request (which may retry recovery),
+# then CMD, every 50 ms until CMD succeeds; fails NAME after SECONDS.
+poll() {
+	local name=$1 secs=$2 n=$(($2 * 20))
+	shift 2
+	until $QT unavailable >/dev/null 2>&1; "$@"; do
+		n=$((n - 1))
+		if [ $n -le 0 ]; then
+			t_fail "$name" "'$*' still false after $secs s"
+			return 1
+		fi
+		usleep 50000
+	done
+}
+quote_init_since() { [ "$(sim_stat quote_init calls)" -gt "$1" ]; }
+state_is() { [ "$(cat $S/state)" = "$1" ]; }
 if sim_load held-sim pool_pages=512; then
 	d=$A/td
 	if sim_td held-td 7 "$d" &&
@@ -155,12 +172,16 @@ if sim_load held-sim pool_pages=512; then
 				dmesg_has "quoting unavailable: the TDX module holds a TDH.QUOTE.GET" &&
 					t_ok held-logged ||
 					t_fail held-logged "$(dmesg | grep tdx_ext: | tail -2)"
-				sleep 1
-				qt held unavailable
-				t_expect held-still-unavailable quote-unavailable "$(cat $S/state)"
+				# Quote requests retry at most once a second: ask
+				# until the simulator saw TDH.QUOTE.INIT again.
+				qi=$(sim_stat quote_init calls)
+				if poll held-retried 10 quote_init_since "$qi"; then
+					qt held unavailable
+					t_expect held-still-unavailable quote-unavailable "$(cat $S/state)"
+				fi
 				# The TDX module lets go: a runtime update drops it.
-				if sim_ctl held-release runtime_update quote; then
-					sleep 1
+				if sim_ctl held-release runtime_update quote &&
+				   poll held-recovered 10 state_is ready; then
 					qt held expect released-quote --report "$d/report.bin" \
 						--td "$H" --errno success
 					t_expect held-released-state ready "$(cat $S/state)"
