@@ -998,6 +998,20 @@ class Gen:
             rp = self.write_root('root_' + name, r)
             self.add(name, doc(p, lf, [lf.der, _resign(ii[0], r, fix)]), 3,
                      why + ' (step 8: certificates are DER)', root=rp)
+        # signatureValue with unused bits (python3-cryptography ignores
+        # the count; OpenSSL refuses it)
+        r, ii, lf = self.chain('sig_unused_bits_leaf', 1)
+        rp = self.write_root('root_sig_unused_bits_leaf', r)
+        self.add('sig_unused_bits_leaf',
+                 doc(p, lf, [_sig_unused_bits(lf, ii[0]), ii[0].der]), 3,
+                 'leaf signatureValue BIT STRING with 1 unused bit',
+                 root=rp)
+        r, ii, lf = self.chain('sig_unused_bits_inter', 1)
+        rp = self.write_root('root_sig_unused_bits_inter', r)
+        self.add('sig_unused_bits_inter',
+                 doc(p, lf, [lf.der, _sig_unused_bits(ii[0], r)]), 3,
+                 'intermediate signatureValue BIT STRING with 1 unused bit',
+                 root=rp)
         rk = mkcert('test root leaf_is_root',
                     usage=ku(digsig=True, certsign=True), tcb=self.tcb)
         rkp = self.write_root('root_leaf_is_root', rk)
@@ -2472,6 +2486,19 @@ def _resign(ent, issuer, fix):
     tbs = fix(tbs, der_children(tbs))
     sig = issuer.key.sign(tbs, ec.ECDSA(hashes.SHA384()))
     return der_seq(tbs + alg + b'\x03' + der_len(len(sig) + 1) + b'\x00' +
+                   sig)
+
+
+def _sig_unused_bits(ent, issuer):
+    """ent's certificate signed again by issuer, its signatureValue BIT
+    STRING claiming one unused bit (and that bit zero, so the BIT STRING
+    itself is DER): not a whole-octet ECDSA signature."""
+    tbs, alg, _ = der_children(ent.der)
+    while True:
+        sig = issuer.key.sign(tbs, ec.ECDSA(hashes.SHA384()))
+        if not sig[-1] & 1:
+            break
+    return der_seq(tbs + alg + b'\x03' + der_len(len(sig) + 1) + b'\x01' +
                    sig)
 
 

@@ -504,6 +504,14 @@ class Cert:
     def __init__(self, der):
         self.der = der
         self.c = x509.load_der_x509_certificate(der)
+        # python3-cryptography ignores signatureValue's unused-bits count
+        # (a flip of it verifies); a DER ECDSA signature fills whole
+        # octets, and OpenSSL refuses anything else.
+        s, e = der_one(der, 0x30)
+        items = der_items(der, s, e)
+        if len(items) != 3 or items[2][0] != 0x03 or \
+                items[2][1] == items[2][2] or der[items[2][1]] != 0:
+            raise ValueError('signatureValue is not a whole-octet BIT STRING')
         if self.c.version != x509.Version.v3:
             raise ValueError('not X.509 v3')
         self.subject = self.c.subject.public_bytes()
