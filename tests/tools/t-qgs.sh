@@ -13,7 +13,7 @@
 #                        the host: a device that is missing or fails gives
 #                        error replies, never silence; with a fake device
 #                        (test_qgs.c built as an LD_PRELOAD shim) quotes,
-#                        legacy, 16 clients x 10, 10,000 malformed requests
+#                        raw mode, 16 clients x 10, 10,000 malformed requests
 #                        with RSS before/after, stalled and killed clients,
 #                        limits, SIGHUP, SIGUSR1, SIGTERM with requests in
 #                        flight, socket activation; LeakSanitizer at exit.
@@ -164,7 +164,8 @@ rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 # -- 1. no device: error replies, never silence -----------------------------------
 if start nodev -- --device "$W/no-such-device"; then
 	cl nodev get --report "$W/report" --expect-error UNEXPECTED --name get-unexpected
-	cl nodev get --legacy --report "$W/report" --expect-error UNEXPECTED --name legacy-length-0
+	# Intel's raw mode fails by closing without a byte.
+	cl nodev get --raw --report "$W/report" --expect-error UNEXPECTED --name raw-failure-silent-close
 	if grep -q 'quote failed: No such file or directory' "$LOG"; then
 		pass qgsd/nodev/logged
 	else
@@ -200,8 +201,9 @@ if start fake LD_PRELOAD="$W/fakedev.so" -- --device /dev/null --config "$W/fake
 		fail qgsd/fake/socket-mode-0660 "mode $mode"
 	cl fake get --report "$W/report" -o "$W/q.get"
 	cl fake get --report "$W/report" --minor 0 --ids 300 -o "$W/q.minor0" --name get-minor-0-ids
-	cl fake get --legacy --report "$W/report" -o "$W/q.legacy"
-	for f in get minor0 legacy; do
+	# Intel's raw mode: the bare report in, the bare quote out.
+	cl fake get --raw --report "$W/report" -o "$W/q.raw" --name raw-round-trip
+	for f in get minor0 raw; do
 		if cmp -s "$W/want" "$W/q.$f"; then
 			pass "qgsd/fake/quote-bytes-$f"
 		else
@@ -215,7 +217,7 @@ if start fake LD_PRELOAD="$W/fakedev.so" -- --device /dev/null --config "$W/fake
 	stall_pid=$!
 	wait_for 10 test -e "$W/stalled" || fail qgsd/fake/stall-ready "the stalling client never sent"
 	mkdir -p "$W/qs"
-	cl fake concurrent --clients 16 --requests 10 --legacy-every 4 \
+	cl fake concurrent --clients 16 --requests 10 --raw-every 4 \
 		--report "$W/report" --out-dir "$W/qs" --name concurrent-16x10
 	wait $stall_pid
 	relay qgsd/fake "$W/stall.out" $?

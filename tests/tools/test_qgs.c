@@ -185,60 +185,61 @@ static bool t_response_round_trip(void)
 
 static bool t_never_empty_success(void)
 {
-	uint8_t h[QGS_QUOTE_HEAD_SIZE], p[4];
+	uint8_t h[QGS_QUOTE_HEAD_SIZE];
 
 	if (qgs_quote_reply_head(h, 0))
 		return fail("a success head for an empty quote");
 	if (qgs_quote_reply_head(h, (size_t)QGS_MAX_QUOTE + 1))
 		return fail("a success head above QGS_MAX_QUOTE");
-	if (qgs_legacy_reply_head(p, 0) ||
-	    qgs_legacy_reply_head(p, (size_t)QGS_MAX_QUOTE + 1))
-		return fail("a legacy head for an empty or huge quote");
 	if (qgs_quote_reply_head(h, QGS_MAX_QUOTE) != QGS_QUOTE_HEAD_SIZE)
 		return fail("no head for a QGS_MAX_QUOTE quote");
 	return true;
 }
 
-static bool t_legacy(void)
+/*
+ * Raw or framed, on the first 20 bytes, as Intel's qgs_server.cpp decides:
+ * framed only when prefix != 0, header size == prefix, major 1, type < 6.
+ */
+static bool t_sniff(void)
 {
-	static uint8_t body[QGS_LEGACY_REPORT_SIZE + 1];
-	struct qgs_request r;
-	uint8_t p[4], q[4];
+	uint8_t b[QGS_RAW_REPORT_SIZE];
+	static const struct {
+		uint32_t prefix;
+		uint16_t major;
+		uint32_t type, size;
+		enum qgs_mode want;
+		const char *what;
+	} c[] = {
+		{ 1048, 1, 0, 1048, QGS_MODE_FRAMED, "a GET_QUOTE_REQ" },
+		{ 16, 1, 4, 16, QGS_MODE_FRAMED, "a GET_PLATFORM_INFO_REQ" },
+		{ 28, 1, 5, 28, QGS_MODE_FRAMED, "type 5" },
+		{ 5000000, 1, 0, 5000000, QGS_MODE_FRAMED, "too large, but framed" },
+		{ 28, 1, 6, 28, QGS_MODE_RAW, "type 6" },
+		{ 28, 2, 0, 28, QGS_MODE_RAW, "major 2" },
+		{ 28, 0, 0, 28, QGS_MODE_RAW, "major 0" },
+		{ 28, 1, 0, 29, QGS_MODE_RAW, "size != prefix" },
+		{ 0, 1, 0, 0, QGS_MODE_RAW, "prefix 0" },
+	};
 
-	fake_report(body, sizeof(body), 3);
-	qgs_parse_request(body, QGS_LEGACY_REPORT_SIZE, &r);
-	if (r.action != QGS_DO_QUOTE_LEGACY || r.report != body ||
-	    r.report_len != QGS_LEGACY_REPORT_SIZE)
-		return fail("a bare TDREPORT: action %d", r.action);
-	/* Any first u16 but 1 is a bare report. */
-	le16(body, 0);
-	qgs_parse_request(body, QGS_LEGACY_REPORT_SIZE, &r);
-	if (r.action != QGS_DO_QUOTE_LEGACY)
-		return fail("first u16 0: not legacy");
-	/* 1023 or 1025 bytes: a header, here with a bad version. */
-	le16(body, 0x81);
-	qgs_parse_request(body, QGS_LEGACY_REPORT_SIZE - 1, &r);
-	if (!expect(&r, QGS_R_VERSION, 1, QGS_MSG_ERROR_INVALID_VERSION, "1023"))
-		return false;
-	qgs_parse_request(body, QGS_LEGACY_REPORT_SIZE + 1, &r);
-	if (!expect(&r, QGS_R_VERSION, 1, QGS_MSG_ERROR_INVALID_VERSION, "1025"))
-		return false;
-	/* 1024 bytes starting with version 1: a framed message. */
-	header(body, QGS_LEGACY_REPORT_SIZE, 1, 1, 0, 1024, 0);
-	le32(body + 16, 1000);
-	le32(body + 20, 0);
-	qgs_parse_request(body, QGS_LEGACY_REPORT_SIZE, &r);
-	if (r.action != QGS_DO_QUOTE || r.report_len != 1000)
-		return fail("a 1024-byte GET_QUOTE_REQ taken for a bare report");
-	le32(body + 8, 1000);
-	qgs_parse_request(body, QGS_LEGACY_REPORT_SIZE, &r);
-	if (!expect(&r, QGS_R_SIZE_MISMATCH, 1, QGS_MSG_ERROR_INVALID_SIZE,
-		    "1024 bytes, version 1, size 1000"))
-		return false;
-	if (qgs_legacy_reply_head(p, 5000) != 4 || qgs_get_be32(p) != 5000)
-		return fail("legacy head");
-	if (qgs_legacy_error(q) != 4 || qgs_get_be32(q) != 0)
-		return fail("legacy error is not a zero length");
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		memset(b, 0x5a, sizeof(b));
+		qgs_put_be32(b, c[i].prefix);
+		header(b + 4, 16, c[i].major, 1, c[i].type, c[i].size, 0);
+		if (qgs_sniff(b) != c[i].want)
+			return fail("%s: not %s", c[i].what,
+				    c[i].want == QGS_MODE_RAW ? "raw" : "framed");
+	}
+	/* A TDREPORT: type byte 0x81, reserved zeros after it. */
+	memset(b, 0, sizeof(b));
+	fake_report(b, sizeof(b), 3);
+	memset(b + 4, 0, 12);
+	if (qgs_sniff(b) != QGS_MODE_RAW)
+		return fail("a TDREPORT taken for a frame");
+	/* The error_code does not take part in the decision. */
+	qgs_put_be32(b, 28);
+	header(b + 4, 16, 1, 1, 0, 28, 7);
+	if (qgs_sniff(b) != QGS_MODE_FRAMED)
+		return fail("error_code set: not framed");
 	return true;
 }
 
@@ -585,7 +586,7 @@ int main(void)
 	run("request-round-trip", t_request_round_trip);
 	run("response-round-trip", t_response_round_trip);
 	run("never-empty-success", t_never_empty_success);
-	run("legacy", t_legacy);
+	run("sniff-raw-or-framed", t_sniff);
 	run("length-prefix", t_prefix);
 	run("short-header", t_short);
 	run("wrong-version", t_version);

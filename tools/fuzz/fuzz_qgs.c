@@ -2,8 +2,10 @@
 /*
  * libFuzzer target of the QGS framing codec (tools/lib/qgs.c), seeds in
  * tools/fuzz/corpus/qgs/.  The input is what a client sends: a length
- * prefix and a body.  Whatever it is, the codec must decide (a quote or a
- * well-formed error reply) without reading outside it; a served request's
+ * prefix and a body, or a bare TDREPORT (raw mode).  Whatever it is, the
+ * codec must decide (raw, a quote or a well-formed error reply) without
+ * reading outside it; a frame taken for framed is never refused for what
+ * made it framed (prefix 0, version, size); a served request's
  * report, sent back as the "quote", must survive the reply's round trip;
  * and the client-side response parser must survive the same bytes.
  */
@@ -29,12 +31,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (qgs_parse_response(data, size, &resp) == 0 && resp.quote &&
 	    (resp.quote < data || resp.quote + resp.quote_len > data + size))
 		abort();
-	if (size < QGS_PREFIX_SIZE)
+	/* The daemon decides nothing before it has QGS_SNIFF_SIZE bytes. */
+	if (size < QGS_SNIFF_SIZE)
 		return 0;
+	if (qgs_sniff(data) == QGS_MODE_RAW)
+		return 0;	/* 1024 bytes to the device, no codec */
 	switch (qgs_check_prefix(data, 65536, &len)) {
 	case QGS_R_NONE:
 		break;
-	case QGS_R_EMPTY:
 	case QGS_R_TOO_LARGE:
 		n = qgs_error_reply(err, QGS_GET_QUOTE_RESP,
 				    QGS_MSG_ERROR_INVALID_SIZE);
@@ -53,7 +57,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	qgs_parse_request(data + QGS_PREFIX_SIZE, body_len, &req);
 	switch (req.action) {
 	case QGS_DO_ERROR:
-		if (req.reason == QGS_R_NONE || req.error == QGS_MSG_SUCCESS)
+		if (req.reason == QGS_R_NONE || req.error == QGS_MSG_SUCCESS ||
+		    req.reason == QGS_R_VERSION ||
+		    req.reason == QGS_R_SIZE_MISMATCH)
 			abort();
 		n = qgs_error_reply(err, req.reply_type, req.error);
 		if (!n || n > QGS_ERR_REPLY_MAX ||
@@ -62,19 +68,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		break;
 	case QGS_DO_QUOTE:
-	case QGS_DO_QUOTE_LEGACY:
 		if (req.reason != QGS_R_NONE || !req.report_len ||
 		    req.report_len > QGS_MAX_REPORT ||
 		    req.report < data + QGS_PREFIX_SIZE ||
 		    req.report + req.report_len + req.id_list_len >
 		    data + QGS_PREFIX_SIZE + body_len)
 			abort();
-		if (req.action == QGS_DO_QUOTE_LEGACY) {
-			if (qgs_legacy_reply_head(wire, req.report_len) != 4 ||
-			    qgs_get_be32(wire) != req.report_len)
-				abort();
-			break;
-		}
 		n = qgs_quote_reply_head(wire, req.report_len);
 		if (n != QGS_QUOTE_HEAD_SIZE)
 			abort();

@@ -100,6 +100,17 @@ const char *qgs_reason_name(enum qgs_reason r)
 	return reason_names[r];
 }
 
+enum qgs_mode qgs_sniff(const uint8_t b[QGS_SNIFF_SIZE])
+{
+	const uint8_t *h = b + QGS_PREFIX_SIZE;
+	uint32_t len = qgs_get_be32(b);
+
+	if (len != 0 && get_le32(h + 8) == len && get_le16(h) == QGS_MAJOR &&
+	    get_le32(h + 4) < QGS_TYPE_MAX)
+		return QGS_MODE_FRAMED;
+	return QGS_MODE_RAW;
+}
+
 enum qgs_reason qgs_check_prefix(const uint8_t p[QGS_PREFIX_SIZE],
 				 uint32_t max, uint32_t *len)
 {
@@ -129,14 +140,7 @@ void qgs_parse_request(const uint8_t *body, size_t len,
 	uint64_t want;
 
 	memset(req, 0, sizeof(*req));
-	/* 1. A bare TDREPORT: 1024 bytes not starting with version 1. */
-	if (len == QGS_LEGACY_REPORT_SIZE && get_le16(body) != QGS_MAJOR) {
-		req->action = QGS_DO_QUOTE_LEGACY;
-		req->report = body;
-		req->report_len = QGS_LEGACY_REPORT_SIZE;
-		return;
-	}
-	/* 2. Not even a header. */
+	/* Not even a header. */
 	if (len < QGS_HDR_SIZE) {
 		reject(req, QGS_R_SHORT, QGS_GET_QUOTE_RESP,
 		       QGS_MSG_ERROR_INVALID_SIZE);
@@ -155,7 +159,7 @@ void qgs_parse_request(const uint8_t *body, size_t len,
 	default:
 		reply_type = QGS_GET_QUOTE_RESP;
 	}
-	/* 3-5. Intel's order: version (any minor), size, error code. */
+	/* Intel's order: version (any minor), size, error code. */
 	if (req->major != QGS_MAJOR) {
 		reject(req, QGS_R_VERSION, reply_type,
 		       QGS_MSG_ERROR_INVALID_VERSION);
@@ -171,7 +175,7 @@ void qgs_parse_request(const uint8_t *body, size_t len,
 		       QGS_MSG_ERROR_INVALID_CODE);
 		return;
 	}
-	/* 6-7. The type. */
+	/* The type. */
 	switch (req->type) {
 	case QGS_GET_QUOTE_REQ:
 		break;
@@ -185,7 +189,7 @@ void qgs_parse_request(const uint8_t *body, size_t len,
 		       QGS_MSG_ERROR_INVALID_TYPE);
 		return;
 	}
-	/* 8-9. GET_QUOTE_REQ's body. */
+	/* GET_QUOTE_REQ's body. */
 	if (len < QGS_QUOTE_REQ_FIXED) {
 		reject(req, QGS_R_BAD_BODY, reply_type,
 		       QGS_MSG_ERROR_INVALID_SIZE);
@@ -199,7 +203,7 @@ void qgs_parse_request(const uint8_t *body, size_t len,
 		       QGS_MSG_ERROR_INVALID_SIZE);
 		return;
 	}
-	/* 10. The report: what /dev/tdx_quote takes. */
+	/* The report: what /dev/tdx_quote takes. */
 	if (rs == 0 || rs > QGS_MAX_REPORT) {
 		reject(req, QGS_R_BAD_REPORT, reply_type,
 		       QGS_MSG_ERROR_INVALID_PARAMETER);
@@ -251,20 +255,6 @@ size_t qgs_quote_reply_head(uint8_t out[QGS_QUOTE_HEAD_SIZE],
 	put_le32(out + QGS_PREFIX_SIZE + 16, 0);
 	put_le32(out + QGS_PREFIX_SIZE + 20, (uint32_t)quote_len);
 	return QGS_QUOTE_HEAD_SIZE;
-}
-
-size_t qgs_legacy_reply_head(uint8_t out[QGS_PREFIX_SIZE], size_t quote_len)
-{
-	if (quote_len == 0 || quote_len > QGS_MAX_QUOTE)
-		return 0;
-	qgs_put_be32(out, (uint32_t)quote_len);
-	return QGS_PREFIX_SIZE;
-}
-
-size_t qgs_legacy_error(uint8_t out[QGS_PREFIX_SIZE])
-{
-	qgs_put_be32(out, 0);
-	return QGS_PREFIX_SIZE;
 }
 
 size_t qgs_build_quote_req(uint8_t *out, size_t cap, uint16_t major,

@@ -8,7 +8,9 @@
  * On the wire, each message is a 4-byte big-endian length, then that many
  * bytes: a little-endian packed header {u16 major, u16 minor, u32 type,
  * u32 size (the whole message with the header), u32 error_code} and the
- * type's body.  Or, from old clients, a bare 1024-byte TDREPORT.
+ * type's body.  Or, in Intel's "raw" mode, a bare 1024-byte TDREPORT
+ * with no prefix, answered by the bare quote (qgs_sniff tells the two
+ * apart the way Intel's qgs_server.cpp does).
  */
 #ifndef TDXQ_QGS_H
 #define TDXQ_QGS_H
@@ -22,7 +24,10 @@
 #define QGS_QUOTE_RESP_FIXED	24	/* header, selected_id_size, quote_size */
 #define QGS_MAJOR		1
 #define QGS_MINOR		1
-#define QGS_LEGACY_REPORT_SIZE	1024	/* a bare TDREPORT */
+#define QGS_RAW_REPORT_SIZE	1024	/* raw mode: a bare TDREPORT */
+/* What is read before deciding raw or framed: prefix and header. */
+#define QGS_SNIFF_SIZE		(QGS_PREFIX_SIZE + QGS_HDR_SIZE)
+#define QGS_TYPE_MAX		6	/* Intel's QGS_MSG_TYPE_MAX */
 #define QGS_MAX_REPORT		4096	/* TDX_QUOTE_MAX_INPUT */
 /* The largest request a daemon may be configured to accept. */
 #define QGS_MAX_MSG_LIMIT	(1u << 20)
@@ -64,7 +69,7 @@ enum qgs_reason {
 	QGS_R_NONE = 0,		/* not rejected */
 	QGS_R_EMPTY,		/* length prefix 0 */
 	QGS_R_TOO_LARGE,	/* length prefix above the limit */
-	QGS_R_SHORT,		/* body shorter than a header, not legacy */
+	QGS_R_SHORT,		/* body shorter than a header */
 	QGS_R_VERSION,		/* major version not 1 */
 	QGS_R_SIZE_MISMATCH,	/* header size != the frame's length */
 	QGS_R_ERROR_CODE,	/* a request with error_code != 0 */
@@ -82,8 +87,23 @@ const char *qgs_reason_name(enum qgs_reason r);	/* "too_large"... */
 enum qgs_action {
 	QGS_DO_ERROR,		/* send qgs_error_reply(reply_type, error), close */
 	QGS_DO_QUOTE,		/* quote report; GET_QUOTE_RESP */
-	QGS_DO_QUOTE_LEGACY,	/* quote report; the length-prefixed bare quote */
 };
+
+enum qgs_mode {
+	QGS_MODE_FRAMED,	/* a length prefix and a message */
+	QGS_MODE_RAW,		/* QGS_RAW_REPORT_SIZE bytes of bare TDREPORT */
+};
+
+/*
+ * The first QGS_SNIFF_SIZE bytes of a connection: framed or raw, decided
+ * as Intel's QGS server decides it (qgs_server.cpp, handle_read): framed
+ * when the big-endian prefix is not 0, the header's size equals it, its
+ * major version is 1 and its type is below QGS_TYPE_MAX; anything else is
+ * the start of a raw request.  A raw request is QGS_RAW_REPORT_SIZE bytes
+ * in all (these included); its answer is the bare quote, no prefix; a
+ * failed one is closed without a byte.
+ */
+enum qgs_mode qgs_sniff(const uint8_t first[QGS_SNIFF_SIZE]);
 
 struct qgs_request {
 	enum qgs_action action;
@@ -92,7 +112,7 @@ struct qgs_request {
 	uint32_t error;			/* QGS_DO_ERROR: its error_code */
 	uint32_t type;			/* the request's type, if it had one */
 	uint16_t major, minor;		/* its version, if it had one */
-	const uint8_t *report;		/* QGS_DO_QUOTE*: points into body */
+	const uint8_t *report;		/* QGS_DO_QUOTE: points into body */
 	uint32_t report_len;
 	const uint8_t *id_list;		/* QGS_DO_QUOTE: ignored by tdx-qgsd */
 	uint32_t id_list_len;
@@ -128,15 +148,6 @@ size_t qgs_error_reply(uint8_t out[QGS_ERR_REPLY_MAX], uint32_t reply_type,
  */
 size_t qgs_quote_reply_head(uint8_t out[QGS_QUOTE_HEAD_SIZE],
 			    size_t quote_len);
-
-/*
- * The answer to a legacy bare-TDREPORT request: the big-endian length of
- * the quote, then the quote.  Returns QGS_PREFIX_SIZE, or 0 when quote_len
- * is 0 or above QGS_MAX_QUOTE.  A failed legacy request is answered with
- * the length 0 alone (qgs_legacy_error).
- */
-size_t qgs_legacy_reply_head(uint8_t out[QGS_PREFIX_SIZE], size_t quote_len);
-size_t qgs_legacy_error(uint8_t out[QGS_PREFIX_SIZE]);
 
 /* ---- the client side (tests, fuzzer, round trips) ---------------------- */
 

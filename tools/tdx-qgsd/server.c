@@ -3,9 +3,10 @@
  * tdx-qgsd's event loop: the listeners (UNIX, AF_VSOCK, or systemd's),
  * one epoll for every socket, signals through a signalfd, the workers'
  * results through an eventfd.  Each connection carries one request: read
- * the length prefix and the frame under the read timeout, decide with the
- * codec (tools/lib/qgs.c), hand a quote request to a worker, write the
- * reply under the write timeout, close.
+ * its first QGS_SNIFF_SIZE bytes, decide framed or raw (qgs_sniff), read
+ * the rest of the frame or of the bare report under the read timeout,
+ * decide with the codec (tools/lib/qgs.c), hand a quote request to a
+ * worker, write the reply under the write timeout, close.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,7 +32,12 @@
 #define SD_LISTEN_FDS_START 3
 
 enum ev_kind { EV_LISTEN, EV_CONN, EV_SIGNAL, EV_WORKERS };
-enum conn_state { C_PREFIX, C_BODY, C_WORK, C_WRITE };
+enum conn_state {
+	C_SNIFF,	/* the first QGS_SNIFF_SIZE bytes */
+	C_BODY,		/* the rest of a frame, or of a raw report */
+	C_WORK,		/* a worker has it */
+	C_WRITE,	/* the reply */
+};
 
 struct ev {
 	enum ev_kind kind;
@@ -49,15 +55,15 @@ struct conn {
 	int fd;
 	enum conn_state state;
 	bool in_epoll;
-	bool legacy;
+	bool raw;			/* a bare TDREPORT: bare quote or nothing */
 	struct conn *prev, *next;	/* every open connection */
 	struct conn *job_next;		/* the pool's queues */
 	uint64_t deadline;		/* ms, CLOCK_MONOTONIC; 0: none */
 	uint64_t t0;
 	char peer[64];
-	uint8_t prefix[QGS_PREFIX_SIZE];
+	uint8_t sniff[QGS_SNIFF_SIZE];
 	uint8_t *body;
-	uint32_t body_len, got;
+	uint32_t body_len, got;		/* got: of sniff, then of body */
 	struct qgs_request req;
 	struct job job;
 	/* the reply: head, then tail (the quote) */
@@ -92,7 +98,7 @@ static struct {
 	bool draining;
 	struct pool *pool;
 	struct {
-		uint64_t accepted, quotes_ok, quotes_failed, legacy;
+		uint64_t accepted, quotes_ok, quotes_failed, raw;
 		uint64_t write_timeouts, client_gone, idle;
 		uint64_t rejected[QGS_R__COUNT];
 		uint64_t quote_ns;
@@ -123,11 +129,11 @@ static void log_counters(const char *when)
 			break;
 	}
 	qlog(LOG_NOTICE,
-	     "counters (%s): accepted=%llu active=%u working=%u quotes_ok=%llu quotes_failed=%llu legacy=%llu rejected=%llu write_timeouts=%llu client_gone=%llu idle=%llu quote_ms_avg=%llu%s",
+	     "counters (%s): accepted=%llu active=%u working=%u quotes_ok=%llu quotes_failed=%llu raw=%llu rejected=%llu write_timeouts=%llu client_gone=%llu idle=%llu quote_ms_avg=%llu%s",
 	     when, (unsigned long long)S.n.accepted, S.n_conns, S.n_working,
 	     (unsigned long long)S.n.quotes_ok,
 	     (unsigned long long)S.n.quotes_failed,
-	     (unsigned long long)S.n.legacy, (unsigned long long)total,
+	     (unsigned long long)S.n.raw, (unsigned long long)total,
 	     (unsigned long long)S.n.write_timeouts,
 	     (unsigned long long)S.n.client_gone,
 	     (unsigned long long)S.n.idle,
@@ -235,27 +241,35 @@ static void reject(struct conn *c, enum qgs_reason why, uint32_t reply_type,
 	S.n.rejected[why]++;
 	qlog(LOG_WARNING, "%s: rejected: %s%s%s; reply %s", c->peer,
 	     qgs_reason_name(why), detail ? ": " : "", detail ? detail : "",
-	     c->legacy ? "length 0 (legacy)" : qgs_error_name(error));
-	if (c->legacy)
-		c->head_len = qgs_legacy_error(c->head);
-	else
-		c->head_len = qgs_error_reply(c->head, reply_type, error);
+	     qgs_error_name(error));
+	c->head_len = qgs_error_reply(c->head, reply_type, error);
 	c->tail = NULL;
 	c->tail_len = 0;
 	reply(c);
 }
 
-/* The peer is gone or half-closed: best effort, then close. */
+/*
+ * A request that did not arrive whole (end of stream, or the read
+ * timeout): best effort, then close.  A raw request is closed without a
+ * byte, as Intel's server closes it; any other gets INVALID_SIZE
+ * (truncated) or UNEXPECTED (timeout) if the client still listens.
+ */
 static void reject_and_close(struct conn *c, enum qgs_reason why,
 			     const char *detail)
 {
+	uint32_t error = why == QGS_R_READ_TIMEOUT ?
+			 QGS_MSG_ERROR_UNEXPECTED : QGS_MSG_ERROR_INVALID_SIZE;
+
 	S.n.rejected[why]++;
-	qlog(LOG_WARNING, "%s: rejected: %s: %s; reply INVALID_SIZE if it still listens",
-	     c->peer, qgs_reason_name(why), detail);
-	c->head_len = qgs_error_reply(c->head, QGS_GET_QUOTE_RESP,
-				      why == QGS_R_READ_TIMEOUT ?
-				      QGS_MSG_ERROR_UNEXPECTED :
-				      QGS_MSG_ERROR_INVALID_SIZE);
+	if (c->raw) {
+		qlog(LOG_WARNING, "%s: rejected: %s: %s (raw); closed without a reply",
+		     c->peer, qgs_reason_name(why), detail);
+		conn_close(c);
+		return;
+	}
+	qlog(LOG_WARNING, "%s: rejected: %s: %s; reply %s if it still listens",
+	     c->peer, qgs_reason_name(why), detail, qgs_error_name(error));
+	c->head_len = qgs_error_reply(c->head, QGS_GET_QUOTE_RESP, error);
 	c->tail_len = 0;
 	c->sent = 0;
 	send_some(c);
@@ -283,11 +297,12 @@ static void job_done(struct conn *c)
 	S.n_working--;
 	S.n.quote_ns += j->ns;
 	if (!j->err) {
-		c->head_len = c->legacy ?
-			qgs_legacy_reply_head(c->head, j->quote_len) :
-			qgs_quote_reply_head(c->head, j->quote_len);
+		/* A raw reply is the bare quote: no head. */
+		c->head_len = qgs_quote_reply_head(c->head, j->quote_len);
 		if (!c->head_len)
 			j->err = EMSGSIZE;	/* empty or too large */
+		else if (c->raw)
+			c->head_len = 0;
 	}
 	if (j->err == EDESTADDRREQ && !S.told_td) {
 		S.told_td = 1;
@@ -295,17 +310,17 @@ static void job_done(struct conn *c)
 	}
 	if (j->err) {
 		S.n.quotes_failed++;
-		qlog(LOG_WARNING, "%s: quote failed: %s (TDX status %#llx); reply %s",
+		qlog(LOG_WARNING, "%s: quote failed: %s (TDX status %#llx); %s%s",
 		     c->peer, strerror(j->err),
 		     (unsigned long long)j->tdx_status,
-		     c->legacy ? "length 0 (legacy)" :
-				 qgs_error_name(qgs_error_of(j->err)));
-		if (c->legacy)
-			c->head_len = qgs_legacy_error(c->head);
-		else
-			c->head_len = qgs_error_reply(c->head,
-						      QGS_GET_QUOTE_RESP,
-						      qgs_error_of(j->err));
+		     c->raw ? "raw: closed without a reply" : "reply ",
+		     c->raw ? "" : qgs_error_name(qgs_error_of(j->err)));
+		if (c->raw) {
+			conn_close(c);
+			return;
+		}
+		c->head_len = qgs_error_reply(c->head, QGS_GET_QUOTE_RESP,
+					      qgs_error_of(j->err));
 		c->tail = NULL;
 		c->tail_len = 0;
 	} else {
@@ -324,7 +339,16 @@ static void request_complete(struct conn *c)
 	struct qgs_request *r = &c->req;
 	char detail[96];
 
-	qgs_parse_request(c->body, c->body_len, r);
+	if (c->raw) {
+		/* Intel's raw mode: the 1024 bytes are the report. */
+		memset(r, 0, sizeof(*r));
+		r->action = QGS_DO_QUOTE;
+		r->report = c->body;
+		r->report_len = c->body_len;
+		S.n.raw++;
+	} else {
+		qgs_parse_request(c->body, c->body_len, r);
+	}
 	if (r->action == QGS_DO_ERROR) {
 		snprintf(detail, sizeof(detail),
 			 "%u bytes, version %u.%u, type %u", c->body_len,
@@ -333,9 +357,6 @@ static void request_complete(struct conn *c)
 		       r->reason == QGS_R_SHORT ? NULL : detail);
 		return;
 	}
-	c->legacy = r->action == QGS_DO_QUOTE_LEGACY;
-	if (c->legacy)
-		S.n.legacy++;
 	/* The worker owns c until it is done: no events, no deadline. */
 	ep_del(c);
 	c->state = C_WORK;
@@ -346,78 +367,109 @@ static void request_complete(struct conn *c)
 	pool_submit(S.pool, c);
 }
 
+/*
+ * The first QGS_SNIFF_SIZE bytes are in: framed or raw.  0 to read on,
+ * -1 when c was answered (and is gone or being written).
+ */
+static int sniffed(struct conn *c)
+{
+	char detail[64];
+	uint32_t len, have;
+	enum qgs_reason why;
+
+	if (qgs_sniff(c->sniff) == QGS_MODE_RAW) {
+		c->raw = true;
+		len = QGS_RAW_REPORT_SIZE;
+		have = QGS_SNIFF_SIZE;
+	} else {
+		why = qgs_check_prefix(c->sniff, S.cfg->max_message_size, &len);
+		if (why != QGS_R_NONE) {
+			snprintf(detail, sizeof(detail), "length %u, limit %u",
+				 len, S.cfg->max_message_size);
+			/* The body is not read: reply, close. */
+			ep_del(c);
+			reject(c, why, QGS_GET_QUOTE_RESP,
+			       QGS_MSG_ERROR_INVALID_SIZE, detail);
+			return -1;
+		}
+		/* A frame shorter than a header ends inside the sniff. */
+		have = len < QGS_HDR_SIZE ? len : QGS_HDR_SIZE;
+	}
+	c->body = malloc(len);
+	if (!c->body) {
+		ep_del(c);
+		if (c->raw) {
+			qlog(LOG_ERR, "%s: out of memory; closed", c->peer);
+			conn_close(c);
+		} else {
+			reject(c, QGS_R_TOO_LARGE, QGS_GET_QUOTE_RESP,
+			       QGS_MSG_ERROR_OUT_OF_MEMORY, "out of memory");
+		}
+		return -1;
+	}
+	memcpy(c->body, c->raw ? c->sniff : c->sniff + QGS_PREFIX_SIZE, have);
+	c->body_len = len;
+	c->got = have;
+	c->state = C_BODY;
+	return 0;
+}
+
+/* Bytes of the request received so far, prefix included. */
+static uint32_t conn_got(const struct conn *c)
+{
+	if (c->state == C_SNIFF || c->raw)
+		return c->got;
+	return c->got + QGS_PREFIX_SIZE;
+}
+
 static void conn_read(struct conn *c)
 {
 	for (;;) {
 		uint8_t *dst;
 		size_t want;
 		ssize_t n;
-		uint32_t len;
-		enum qgs_reason why;
 		char detail[64];
 
-		if (c->state == C_PREFIX) {
-			dst = c->prefix + c->got;
-			want = QGS_PREFIX_SIZE - c->got;
+		if (c->state == C_SNIFF) {
+			dst = c->sniff + c->got;
+			want = QGS_SNIFF_SIZE - c->got;
 		} else {
 			dst = c->body + c->got;
 			want = c->body_len - c->got;
 		}
-		n = recv(c->fd, dst, want, MSG_DONTWAIT);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return;
-		if (n <= 0) {
-			if (c->state == C_PREFIX && c->got == 0 && n == 0) {
-				/* connected and left: no request at all */
-				S.n.idle++;
-				qlog(LOG_DEBUG, "%s: closed without a request",
-				     c->peer);
-				conn_close(c);
-				return;
-			}
-			snprintf(detail, sizeof(detail), "%s after %u of %u bytes",
-				 n ? strerror(errno) : "end of stream",
-				 c->state == C_PREFIX ? c->got :
-					c->got + QGS_PREFIX_SIZE,
-				 c->state == C_PREFIX ? QGS_PREFIX_SIZE :
-					c->body_len + QGS_PREFIX_SIZE);
-			reject_and_close(c, QGS_R_TRUNCATED, detail);
-			return;
-		}
-		c->got += (uint32_t)n;
-		if (c->state == C_PREFIX) {
-			if (c->got < QGS_PREFIX_SIZE)
+		if (want) {
+			n = recv(c->fd, dst, want, MSG_DONTWAIT);
+			if (n < 0 && errno == EINTR)
 				continue;
-			why = qgs_check_prefix(c->prefix,
-					       S.cfg->max_message_size, &len);
-			if (why != QGS_R_NONE) {
+			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+				return;
+			if (n <= 0) {
+				if (c->state == C_SNIFF && c->got == 0 && n == 0) {
+					/* connected and left: no request */
+					S.n.idle++;
+					qlog(LOG_DEBUG, "%s: closed without a request",
+					     c->peer);
+					conn_close(c);
+					return;
+				}
 				snprintf(detail, sizeof(detail),
-					 "length %u, limit %u", len,
-					 S.cfg->max_message_size);
-				/* The body is not read: reply, close. */
-				ep_del(c);
-				reject(c, why, QGS_GET_QUOTE_RESP,
-				       QGS_MSG_ERROR_INVALID_SIZE, detail);
+					 "%s after %u bytes",
+					 n ? strerror(errno) : "end of stream",
+					 conn_got(c));
+				reject_and_close(c, QGS_R_TRUNCATED, detail);
 				return;
 			}
-			c->body = malloc(len);
-			if (!c->body) {
-				ep_del(c);
-				reject(c, QGS_R_TOO_LARGE, QGS_GET_QUOTE_RESP,
-				       QGS_MSG_ERROR_OUT_OF_MEMORY,
-				       "out of memory");
+			c->got += (uint32_t)n;
+		}
+		if (c->state == C_SNIFF) {
+			if (c->got < QGS_SNIFF_SIZE)
+				continue;
+			if (sniffed(c))
 				return;
-			}
-			c->body_len = len;
-			c->got = 0;
-			c->state = C_BODY;
-			continue;
 		}
 		if (c->got < c->body_len)
 			continue;
-		/* Bytes after the frame are never read. */
+		/* Bytes after the frame (or the raw report) are never read. */
 		ep_del(c);
 		request_complete(c);
 		return;
@@ -429,7 +481,7 @@ static void conn_event(struct conn *c, uint32_t events)
 	int rc;
 
 	switch (c->state) {
-	case C_PREFIX:
+	case C_SNIFF:
 	case C_BODY:
 		conn_read(c);
 		break;
@@ -539,7 +591,7 @@ static void accept_on(struct listener *l)
 		}
 		c->ev.kind = EV_CONN;
 		c->fd = fd;
-		c->state = C_PREFIX;
+		c->state = C_SNIFF;
 		c->t0 = now_ms();
 		c->deadline = c->t0 + S.cfg->read_timeout_ms;
 		memcpy(c->peer, peer, sizeof(peer));
@@ -836,9 +888,7 @@ static int expire(void)
 				conn_close(c);
 			} else {
 				snprintf(detail, sizeof(detail),
-					 "%u bytes in %llu ms",
-					 c->got + (c->state == C_BODY ?
-						   QGS_PREFIX_SIZE : 0),
+					 "%u bytes in %llu ms", conn_got(c),
 					 (unsigned long long)(t - c->t0));
 				reject_and_close(c, QGS_R_READ_TIMEOUT, detail);
 			}

@@ -5,10 +5,10 @@
  * (tests/tools/t-qgs.sh).  Self-contained on purpose: its own encoding of
  * Intel's QGS framing, independent of the daemon's codec.
  *
- *   qgs_client TARGET get --report FILE [-o OUT] [--legacy] [--minor N]
+ *   qgs_client TARGET get --report FILE [-o OUT] [--raw] [--minor N]
  *              [--ids N] [--expect-error CODE] [--name NAME]
  *   qgs_client TARGET concurrent --clients N --requests M --report FILE
- *              [--out-dir DIR] [--legacy-every K] [--term-pid PID]
+ *              [--out-dir DIR] [--raw-every K] [--term-pid PID]
  *              [--name NAME]
  *   qgs_client TARGET stall --report FILE [--bytes B] [--ready FILE]
  *              [--min-ms T] [--max-ms T] [--name NAME]
@@ -18,8 +18,9 @@
  *   qgs_client direct --clients N --requests M --report FILE
  *
  * TARGET: --unix PATH or --vsock CID:PORT.  CODE: a number (0x12001) or a
- * name (UNEXPECTED, INVALID_SIZE...); for a legacy request "error" means
- * the zero length.  Every check prints "ok NAME" or "not ok NAME # WHY";
+ * name (UNEXPECTED, INVALID_SIZE...).  --raw: Intel's raw mode, the bare
+ * 1024-byte report with no prefix, answered by the bare quote up to the
+ * end of the stream; for it "error" means a close without a byte.  Every check prints "ok NAME" or "not ok NAME # WHY";
  * figures are "# ..." lines.  Exit status 1 when a check failed, 2 on bad
  * usage.  Each network wait gives up after --timeout seconds (default 60).
  *
@@ -422,9 +423,9 @@ static int check_reply(struct reply *r, uint32_t want_type, uint32_t *err,
 
 struct opts {
 	const char *report, *out, *out_dir, *ready, *name;
-	bool legacy, expect_error_set;
+	bool raw, expect_error_set;
 	uint32_t expect_error;
-	unsigned int minor, ids, clients, requests, legacy_every, bytes;
+	unsigned int minor, ids, clients, requests, raw_every, bytes;
 	unsigned int count, connections, max_message, procs;
 	long min_ms, max_ms;
 	pid_t term_pid;
@@ -438,7 +439,52 @@ static size_t g_report_len;
  * error reply expected; -1 otherwise, with why.  sent_fd: a pipe to write
  * a byte to once the request is out (or -1).
  */
-static int one_request(const struct opts *o, bool legacy, uint8_t **q,
+/* A raw reply: every byte up to the end of the stream (none: closed). */
+static int read_raw_reply(int fd, struct reply *r)
+{
+	uint64_t deadline = now_us() + (uint64_t)io_timeout_ms * 1000;
+	size_t cap = 65536;
+	ssize_t n;
+
+	memset(r, 0, sizeof(*r));
+	r->body = malloc(cap);
+	if (!r->body) {
+		snprintf(r->why, sizeof(r->why), "out of memory");
+		return -1;
+	}
+	for (;;) {
+		if (r->len == cap) {
+			uint8_t *nb = cap < MAX_FRAME ? realloc(r->body, cap * 2) : NULL;
+
+			if (!nb) {
+				snprintf(r->why, sizeof(r->why), "raw reply above %zu bytes",
+					 cap);
+				return -1;
+			}
+			r->body = nb;
+			cap *= 2;
+		}
+		n = recv_n(fd, r->body + r->len, 1, deadline);
+		if (n < 0 && errno == ECONNRESET)
+			n = 0;
+		if (n < 0) {
+			snprintf(r->why, sizeof(r->why), "%s after %u raw bytes",
+				 strerror(errno), r->len);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		r->len++;
+		/* the rest of what is there, in one go */
+		n = recv(fd, r->body + r->len, cap - r->len, MSG_DONTWAIT);
+		if (n > 0)
+			r->len += (uint32_t)n;
+	}
+	r->closed = r->len == 0;
+	return 0;
+}
+
+static int one_request(const struct opts *o, bool raw, uint8_t **q,
 		       uint32_t *qlen, uint32_t *err_out, char *why,
 		       size_t why_len, int sent_fd)
 {
@@ -451,10 +497,9 @@ static int one_request(const struct opts *o, bool legacy, uint8_t **q,
 
 	*q = NULL;
 	*qlen = 0;
-	if (legacy) {
-		put_be32(buf, (uint32_t)g_report_len);
-		memcpy(buf + 4, g_report, g_report_len);
-		n = 4 + g_report_len;
+	if (raw) {
+		memcpy(buf, g_report, g_report_len);
+		n = g_report_len;
 	} else {
 		n = quote_req(buf, (uint16_t)o->minor, g_report,
 			      (uint32_t)g_report_len, o->ids);
@@ -474,17 +519,17 @@ static int one_request(const struct opts *o, bool legacy, uint8_t **q,
 		close(fd);
 		return -1;
 	}
-	if (read_reply(fd, &r)) {
+	if (raw ? read_raw_reply(fd, &r) : read_reply(fd, &r)) {
 		snprintf(why, why_len, "%s", r.why);
 		goto out;
 	}
-	if (r.closed) {
+	if (r.closed && !raw) {
 		snprintf(why, why_len, "closed without a reply");
 		goto out;
 	}
-	if (legacy) {
-		/* The bare quote, or length 0 for "no quote". */
-		if (r.len == 0) {
+	if (raw) {
+		/* The bare quote, or nothing at all for "no quote". */
+		if (r.closed) {
 			err = E_UNEXPECTED;
 		} else {
 			*q = r.body;
@@ -514,7 +559,7 @@ static int one_request(const struct opts *o, bool legacy, uint8_t **q,
 				 *qlen);
 			free(*q);
 			*q = NULL;
-		} else if (!legacy && err != o->expect_error) {
+		} else if (!raw && err != o->expect_error) {
 			snprintf(why, why_len, "error %s (%#x), expected %s",
 				 err_name(err), err, err_name(o->expect_error));
 		} else {
@@ -524,7 +569,7 @@ static int one_request(const struct opts *o, bool legacy, uint8_t **q,
 	}
 	if (err) {
 		snprintf(why, why_len, "error reply %s (%#x)%s", err_name(err),
-			 err, legacy ? " (legacy: length 0)" : "");
+			 err, raw ? " (raw: closed without a byte)" : "");
 		goto out;
 	}
 	rc = 0;
@@ -536,12 +581,12 @@ out:
 
 static int cmd_get(const struct opts *o)
 {
-	const char *name = o->name ? o->name : o->legacy ? "legacy" : "get";
+	const char *name = o->name ? o->name : o->raw ? "raw" : "get";
 	uint64_t t0 = now_us();
 	char why[256];
 	uint8_t *q;
 	uint32_t ql, err = 0;
-	int rc = one_request(o, o->legacy, &q, &ql, &err, why, sizeof(why), -1);
+	int rc = one_request(o, o->raw, &q, &ql, &err, why, sizeof(why), -1);
 
 	if (rc == 0) {
 		if (o->out && write_file(o->out, q, ql)) {
@@ -553,7 +598,7 @@ static int cmd_get(const struct opts *o)
 		}
 	} else if (rc == 1) {
 		ok(name);
-		figure("%s error=%s", name, o->legacy ? "length-0" : err_name(err));
+		figure("%s error=%s", name, o->raw ? "closed" : err_name(err));
 	} else {
 		not_ok(name, "%s", why);
 	}
@@ -604,13 +649,13 @@ static int cmd_concurrent(const struct opts *o)
 		close(lat[0]);
 		close(sent[0]);
 		for (unsigned int i = 0; i < m; i++) {
-			bool legacy = o->legacy_every &&
-				      (c * m + i) % o->legacy_every == 0;
+			bool raw = o->raw_every &&
+				   (c * m + i) % o->raw_every == 0;
 			uint64_t t = now_us(), us;
 			uint8_t *q;
 			uint32_t ql;
 			char path[512];
-			int rc = one_request(o, legacy, &q, &ql, NULL, why,
+			int rc = one_request(o, raw, &q, &ql, NULL, why,
 					     sizeof(why), o->term_pid ? sent[1] : -1);
 
 			us = now_us() - t;
@@ -627,7 +672,7 @@ static int cmd_concurrent(const struct opts *o)
 				rc = 0;
 			if (rc) {
 				fprintf(stderr, "client %u request %u%s: %s\n", c,
-					i, legacy ? " (legacy)" : "", why);
+					i, raw ? " (raw)" : "", why);
 				us = 0;
 			} else if (!us) {
 				us = 1;
@@ -944,7 +989,14 @@ static const char *const mal_names[M_COUNT] = {
 	"bad-body", "report-size-0", "report-size-4097", "truncated",
 };
 
-/* Builds malformed request k into buf; its expected reply type/error. */
+/*
+ * Builds malformed request k into buf; its expected reply type/error, or
+ * *err 0 for "closed without a reply" (a raw request that never got its
+ * 1024 bytes).  The daemon decides framed or raw on the first 20 bytes as
+ * Intel's server does (docs/qgsd.md): prefix 0, a major version but 1 or
+ * a header size unlike the prefix make a raw request.  The classes the
+ * caller half-closes (malformed_shuts) would otherwise wait for bytes.
+ */
 static size_t malformed(enum mal k, unsigned int i, uint8_t *buf,
 			unsigned int max_message, uint32_t *type, uint32_t *err)
 {
@@ -955,25 +1007,37 @@ static size_t malformed(enum mal k, unsigned int i, uint8_t *buf,
 	memset(b, (int)(i & 0xff), sizeof(b));
 	switch (k) {
 	case M_EMPTY:
+		/* 4 bytes and the end: truncated before the decision */
 		put_be32(buf, 0);
 		*err = E_SIZE;
 		return 4;
 	case M_TOO_LARGE:
+		/* a framed header; the body is never read */
 		put_be32(buf, max_message + 1 + (i % 1000));
+		memset(buf + 4, 0, HDR);
+		put_le16(buf + 4, 1);
+		put_le16(buf + 6, 1);
+		put_le32(buf + 12, be32(buf));
 		*err = E_SIZE;
-		return 4;
+		return 4 + HDR;
 	case M_SHORT:
-		put_be32(buf, 1 + i % 15);
-		memset(buf + 4, 1, 15);
+		/* a frame of 8..15 bytes: 20 are read, the header's size
+		 * (bytes 12..15, past the frame) equal to the prefix */
+		put_be32(buf, 8 + i % 8);
+		memset(buf + 4, 0, HDR);
+		put_le16(buf + 4, 1);
+		put_le32(buf + 12, be32(buf));
 		*err = E_SIZE;
-		return 4 + 1 + i % 15;
+		return 4 + HDR;
 	case M_VERSION:
-		*err = E_VERSION;
+		/* raw: major 2+ */
+		*err = 0;
 		put_le32(b, 1);
 		put_le32(b + 4, 0);
 		return frame(buf, (uint16_t)(2 + i % 100), 1, 0, 24, 0, b, 8);
 	case M_SIZE:
-		*err = E_SIZE;
+		/* raw: header size not the prefix */
+		*err = 0;
 		put_le32(b, 1);
 		put_le32(b + 4, 0);
 		return frame(buf, 1, 1, 0, 24 + 2 + i % 50, 0, b, 9);
@@ -991,8 +1055,9 @@ static size_t malformed(enum mal k, unsigned int i, uint8_t *buf,
 		*err = E_TYPE;
 		return frame(buf, 1, 1, 4, 16, 0, b, 0);
 	case M_UNKNOWN:
+		/* a response type as a request (6 and up would be raw) */
 		*err = E_TYPE;
-		return frame(buf, 1, 1, i % 2 ? 6 + i : 1, 20, 0, b, 4);
+		return frame(buf, 1, 1, 1 + 2 * (i % 3), 20, 0, b, 4);
 	case M_BODY:
 		*err = E_SIZE;
 		put_le32(b, 100);
@@ -1017,6 +1082,12 @@ static size_t malformed(enum mal k, unsigned int i, uint8_t *buf,
 		break;
 	}
 	return 0;
+}
+
+/* The classes sent with a half-close: they would wait for more bytes. */
+static bool malformed_shuts(enum mal k)
+{
+	return k == M_EMPTY || k == M_VERSION || k == M_SIZE || k == M_TRUNCATED;
 }
 
 /* Requests first..first+count-1 of the malformed series: how many failed. */
@@ -1044,12 +1115,17 @@ static unsigned int malformed_run(const struct opts *o, unsigned int first,
 		} else if (send_all(fd, buf, n)) {
 			snprintf(why, sizeof(why), "send: %s", strerror(errno));
 		} else {
-			if (k == M_TRUNCATED)
+			if (malformed_shuts(k))
 				shutdown(fd, SHUT_WR);
 			if (read_reply(fd, &r))
 				snprintf(why, sizeof(why), "%s", r.why);
-			else if (r.closed)
+			else if (r.closed && want)
 				snprintf(why, sizeof(why), "closed without a reply");
+			else if (!r.closed && !want)
+				snprintf(why, sizeof(why), "a reply of %u bytes, want a close",
+					 r.len);
+			else if (r.closed)
+				;	/* the close expected */
 			else if (check_reply(&r, type, &err, &q, &ql))
 				snprintf(why, sizeof(why), "%s", r.why);
 			else if (err != want)
@@ -1227,8 +1303,8 @@ int main(int argc, char **argv)
 			o.ready = v;
 		} else if (ARG("--name")) {
 			o.name = v;
-		} else if (!strcmp(a, "--legacy")) {
-			o.legacy = true;
+		} else if (!strcmp(a, "--raw")) {
+			o.raw = true;
 		} else if (ARG("--expect-error")) {
 			if (parse_err(v, &o.expect_error))
 				return usage();
@@ -1243,8 +1319,8 @@ int main(int argc, char **argv)
 			o.clients = (unsigned int)strtoul(v, NULL, 0);
 		} else if (ARG("--requests")) {
 			o.requests = (unsigned int)strtoul(v, NULL, 0);
-		} else if (ARG("--legacy-every")) {
-			o.legacy_every = (unsigned int)strtoul(v, NULL, 0);
+		} else if (ARG("--raw-every")) {
+			o.raw_every = (unsigned int)strtoul(v, NULL, 0);
 		} else if (ARG("--bytes")) {
 			o.bytes = (unsigned int)strtoul(v, NULL, 0);
 		} else if (ARG("--count")) {

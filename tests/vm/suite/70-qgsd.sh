@@ -2,7 +2,7 @@
 # tdx-qgsd (tools/tdx-qgsd, docs/qgsd.md) against the simulator, driven by
 # qgs_client (tests/vm/progs/qgs_client.c): GET_QUOTE_REQ over the UNIX
 # socket and over vsock loopback (CID 1; vsock_loopback comes from
-# suite/kmods.txt), the legacy bare TDREPORT; 32 concurrent clients x 20
+# suite/kmods.txt), Intel's raw mode (a bare TDREPORT); 32 concurrent clients x 20
 # requests (a few on the debug kernel) while a client stalls after half a
 # request, then killed clients; every quote verified with tdx-quote verify
 # against the simulator's root and the TD's REPORTDATA; the stalled client
@@ -161,17 +161,17 @@ t_expect socket-mode-0660 660 "$mode"
 qc unix --unix "$SOCK" get --report "$R" -o "$A/unix.cbor" --name get &&
 	{ v=$(verify unix "$A/unix.cbor") && t_ok unix/verifies ||
 		t_fail unix/verifies "$v"; send unix "$A/unix.cbor"; }
-qc legacy --unix "$SOCK" get --legacy --report "$R" -o "$A/legacy.cbor" --name get &&
-	{ v=$(verify legacy "$A/legacy.cbor") && t_ok legacy/verifies ||
-		t_fail legacy/verifies "$v"; send legacy "$A/legacy.cbor"; }
+qc raw --unix "$SOCK" get --raw --report "$R" -o "$A/raw.cbor" --name get &&
+	{ v=$(verify raw "$A/raw.cbor") && t_ok raw/verifies ||
+		t_fail raw/verifies "$v"; send raw "$A/raw.cbor"; }
 
 if grep -q 'listening on vsock port 4050' "$LOG"; then
 	qc vsock --vsock 1:4050 get --report "$R" -o "$A/vsock.cbor" --name get &&
 		{ v=$(verify vsock "$A/vsock.cbor") && t_ok vsock/verifies ||
 			t_fail vsock/verifies "$v"; send vsock "$A/vsock.cbor"; }
-	qc vsock --vsock 1:4050 get --legacy --report "$R" -o "$A/vsock-legacy.cbor" \
-		--name legacy && { v=$(verify vsock "$A/vsock-legacy.cbor") &&
-		t_ok vsock/legacy-verifies || t_fail vsock/legacy-verifies "$v"; }
+	qc vsock --vsock 1:4050 get --raw --report "$R" -o "$A/vsock-raw.cbor" \
+		--name raw && { v=$(verify vsock "$A/vsock-raw.cbor") &&
+		t_ok vsock/raw-verifies || t_fail vsock/raw-verifies "$v"; }
 	qc vsock --vsock 1:4050 malformed --count 26
 elif [ "$TDX_KERNEL" = debug ]; then
 	# The debug kernel's small config has no vsock: not a failure here.
@@ -191,7 +191,7 @@ wait_for 20 test -e /tmp/stalled || t_fail stall-ready "the stalling client neve
 mkdir -p "$A/many"
 t0=$(cut -d' ' -f1 /proc/uptime)
 qc concurrent --unix "$SOCK" concurrent --clients $NC --requests $NR \
-	--legacy-every 5 --report "$R" --out-dir "$A/many" --name "${NC}x${NR}-all-answered"
+	--raw-every 5 --report "$R" --out-dir "$A/many" --name "${NC}x${NR}-all-answered"
 stamp "concurrency done"
 wait $SPID
 while IFS= read -r line; do
