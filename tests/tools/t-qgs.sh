@@ -195,6 +195,7 @@ log_level = info
 EOF
 want() { { printf 'FAKEQUOTE:'; cat "$W/report"; } >"$W/want"; }
 want
+fake_t0=$(date +%s)
 if start fake LD_PRELOAD="$W/fakedev.so" -- --device /dev/null --config "$W/fake.conf" --workers 8; then
 	mode=$(stat -c %a "$S")
 	[ "$mode" = 660 ] && pass qgsd/fake/socket-mode-0660 ||
@@ -254,12 +255,21 @@ if start fake LD_PRELOAD="$W/fakedev.so" -- --device /dev/null --config "$W/fake
 		pass qgsd/fake/sigusr1-counters
 		line=$(grep 'counters (SIGUSR1)' "$LOG" | tail -1)
 		echo "# $line"
-		# Each rejection counted was logged, once.
-		nrej=$(grep -c 'rejected: ' "$LOG")
+		# Each rejection counted was logged once, or counted in a
+		# "log: REASON: K more lines suppressed" line; the lines are
+		# at most log_rejects_per_second (5) per reason and second.
+		nrej=$(grep -c ': rejected: ' "$LOG")
+		nsup=$(sed -n 's/.* log: [a-z_]*: \([0-9]*\) more lines suppressed.*/\1/p' "$LOG" |
+			awk '{ n += $1 } END { print n + 0 }')
 		crej=$(echo "$line" | sed -n 's/.* rejected=\([0-9]*\) .*/\1/p')
-		[ "$nrej" = "$crej" ] && [ "$nrej" -gt 20000 ] &&
-			pass qgsd/fake/every-rejection-logged-once ||
-			fail qgsd/fake/every-rejection-logged-once "$nrej lines, counter $crej"
+		secs=$(( $(date +%s) - fake_t0 + 1 ))
+		bound=$((5 * 17 * secs))
+		echo "# qgsd: $crej rejections in ${secs} s: $nrej lines logged, $nsup suppressed (bound $bound lines)"
+		[ $((nrej + nsup)) = "$crej" ] && [ "$crej" -gt 20000 ] &&
+			pass qgsd/fake/every-rejection-logged-or-counted ||
+			fail qgsd/fake/every-rejection-logged-or-counted "$nrej lines + $nsup suppressed, counter $crej"
+		[ "$nrej" -le "$bound" ] && pass qgsd/fake/rejection-log-bounded ||
+			fail qgsd/fake/rejection-log-bounded "$nrej lines, bound $bound"
 	else
 		fail qgsd/fake/sigusr1-counters "no counters line"
 	fi
@@ -300,6 +310,134 @@ if start term LD_PRELOAD="$W/fakedev.so" FAKE_QUOTE_MS=300 -- --device /dev/null
 		fail qgsd/term/whole-quotes "$n bytes of quotes, want $((16 * 1034))"
 	[ -e "$S" ] && fail qgsd/term/socket-removed "$S left behind" ||
 		pass qgsd/term/socket-removed
+fi
+
+# -- 3b. peers: limits and fairness (UNIX peers are uids) ------------------------
+# Peer A is this script's uid (root), peer B uid 65534 (setpriv): B needs
+# the socket open to it (mode 0666), and a way into $W.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	chmod 755 "$W"
+	mkdir -p "$W/pub"
+	chmod 777 "$W/pub"
+	clb() {	# NAME ARGS...: the client as peer B
+		local p=$1 rc
+		shift
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$C" --unix "$S" --timeout 30 "$@" >"$W/pub/cl.out" 2>"$W/pub/cl.out.err"
+		rc=$?
+		relay "qgsd/$p" "$W/pub/cl.out" $rc
+	}
+	cat >"$W/peer.conf" <<EOF
+max_connections_per_peer = 16
+max_queued_per_peer = 32
+first_byte_timeout = 60s
+log_level = debug
+EOF
+	if start peer LD_PRELOAD="$W/fakedev.so" FAKE_QUOTE_MS=200 -- --device /dev/null \
+			--config "$W/peer.conf" --workers 1 --socket-mode 0666; then
+		# A holds its 16 connections idle and floods 3000 requests, each
+		# refused at once with UNEXPECTED; B still gets its quote.
+		rm -f "$W/hoarding" "$W/hoard-done"
+		t0=$(date +%s)
+		t1=
+		"$C" --unix "$S" --timeout 60 hoard --connections 16 --count 3000 \
+			--ready "$W/hoarding" --until "$W/hoard-done" >"$W/hoard.out" 2>&1 &
+		hpid=$!
+		if wait_for 60 test -e "$W/hoarding"; then
+			t1=$(date +%s)
+			clb peer get --report "$W/report" -o "$W/pub/q.b" --name other-peer-served-while-hoarded
+			cmp -s "$W/want" "$W/pub/q.b" && pass qgsd/peer/other-peer-quote-bytes ||
+				fail qgsd/peer/other-peer-quote-bytes "peer B's quote differs"
+		else
+			fail qgsd/peer/hoard-ready "the hoarding client never got ready"
+		fi
+		touch "$W/hoard-done"
+		wait $hpid
+		relay qgsd/peer "$W/hoard.out" $?
+		kill -USR1 "$DPID"
+		wait_for 10 grep -q 'counters (SIGUSR1)' "$LOG"
+		line=$(grep 'counters (SIGUSR1)' "$LOG" | tail -1)
+		n=$(sed -n 's/.* rejected_peer_connections=\([0-9]*\).*/\1/p' <<<"$line")
+		[ "$n" = 3001 ] && pass qgsd/peer/counter-peer-connections ||
+			fail qgsd/peer/counter-peer-connections "rejected_peer_connections=$n, want 3001"
+		# The log: at most 5 lines a second for the reason, the rest
+		# summed up; lines + suppressed = the counter.
+		secs=$(( ${t1:-$(date +%s)} - t0 + 1 ))
+		nl=$(grep -c ': rejected: peer_connections' "$LOG")
+		ns=$(sed -n 's/.* log: peer_connections: \([0-9]*\) more lines suppressed.*/\1/p' "$LOG" |
+			awk '{ n += $1 } END { print n + 0 }')
+		echo "# qgsd peer: $n refusals in about $secs s: $nl lines, $ns suppressed"
+		[ "$nl" -le $((5 * (secs + 1))) ] && [ $((nl + ns)) = "$n" ] &&
+			pass qgsd/peer/flood-log-bounded ||
+			fail qgsd/peer/flood-log-bounded "$nl lines + $ns suppressed for $n refusals in $secs s (at most $((5 * (secs + 1))) lines)"
+
+		# Round robin: A queues 12 requests (one worker, 200 ms each),
+		# then B one: B's quote comes after at most 2 of A's (the one
+		# being made and one more), not after all of them.
+		mkdir -p "$W/qa"
+		"$C" --unix "$S" --timeout 60 concurrent --clients 12 --requests 1 \
+			--report "$W/report" --out-dir "$W/qa" --name peer-a-12 >"$W/qa.out" 2>&1 &
+		apid=$!
+		if wait_for 30 grep -q 'uid 0: queued (1[0-2] of this peer' "$LOG"; then
+			clb peer get --report "$W/report" -o "$W/pub/q.rr" --name other-peer-round-robin
+			bline=$(grep -n 'uid 65534: queued' "$LOG" | tail -1 | cut -d: -f1)
+			qline=$(grep -n 'uid 65534: quote of' "$LOG" | tail -1 | cut -d: -f1)
+			if [ -n "$bline" ] && [ -n "$qline" ]; then
+				k=$(sed -n "${bline},${qline}p" "$LOG" | grep -c 'uid 0: quote of')
+				echo "# qgsd round robin: $k of peer A's quotes between peer B's request and its quote"
+				[ "$k" -le 2 ] && pass qgsd/peer/round-robin ||
+					fail qgsd/peer/round-robin "$k of A's quotes before B's"
+			else
+				fail qgsd/peer/round-robin "no queued/quote lines for peer B"
+			fi
+		else
+			fail qgsd/peer/round-robin "peer A never had 10 requests queued: $(grep -c 'uid 0: queued' "$LOG") queued lines"
+		fi
+		wait $apid
+		relay qgsd/peer "$W/qa.out" $?
+
+		# The queue limit, 4: of A's 8 requests at once, those beyond
+		# it get UNEXPECTED, each counted.
+		sed -i 's/^max_queued_per_peer = .*/max_queued_per_peer = 4/' "$W/peer.conf"
+		kill -HUP "$DPID"
+		if wait_for 10 grep -q 'reloaded: .*max_queued_per_peer=4 ' "$LOG"; then
+			"$C" --unix "$S" --timeout 60 concurrent --clients 8 --requests 1 \
+				--report "$W/report" --name peer-a-8 >"$W/q8.out" 2>"$W/q8.err"
+			nu=$(grep -c 'error reply UNEXPECTED' "$W/q8.err")
+			kill -USR1 "$DPID"
+			wait_for 10 test "$(grep -c 'counters (SIGUSR1)' "$LOG")" -ge 2
+			line=$(grep 'counters (SIGUSR1)' "$LOG" | tail -1)
+			nq=$(sed -n 's/.* rejected_peer_queue=\([0-9]*\).*/\1/p' <<<"$line")
+			echo "# qgsd queue limit 4: $nu of 8 refused"
+			[ "$nu" -ge 1 ] && [ "$nu" -le 4 ] && [ "$nq" = "$nu" ] &&
+				pass qgsd/peer/queue-limit-unexpected ||
+				fail qgsd/peer/queue-limit-unexpected "$nu refused by the client's count, counter $nq"
+		else
+			fail qgsd/peer/queue-limit-unexpected "no reload"
+		fi
+		stop peer
+	fi
+else
+	fail qgsd/peer/setup "needs root and setpriv for a second UNIX peer (uid)"
+fi
+
+# A connection that sends nothing is closed after first_byte_timeout,
+# without a reply, and counted; the read timeout is logged with the
+# reply it gets (UNEXPECTED).
+if start idle LD_PRELOAD="$W/fakedev.so" -- --device /dev/null \
+		--first-byte-timeout 300ms --read-timeout 600ms; then
+	cl idle idle --connections 5
+	"$C" --unix "$S" stall --report "$W/report" --min-ms 500 --max-ms 30000 \
+		>"$W/stall2.out" 2>&1
+	relay qgsd/idle "$W/stall2.out" $?
+	grep -q 'rejected: read_timeout: .*; reply UNEXPECTED if it still listens' "$LOG" &&
+		pass qgsd/idle/read-timeout-logged-unexpected ||
+		fail qgsd/idle/read-timeout-logged-unexpected "$(grep -m1 'read_timeout' "$LOG")"
+	kill -USR1 "$DPID"
+	wait_for 10 grep -q 'counters (SIGUSR1)' "$LOG"
+	n=$(sed -n 's/.* rejected_idle_timeout=\([0-9]*\).*/\1/p' "$LOG" | tail -1)
+	[ "$n" = 5 ] && pass qgsd/idle/counted || fail qgsd/idle/counted "rejected_idle_timeout=$n, want 5"
+	stop idle
 fi
 
 # -- 4. systemd socket activation (LISTEN_FDS), by systemd-socket-activate -------------

@@ -91,6 +91,10 @@ static const char *const reason_names[QGS_R__COUNT] = {
 	[QGS_R_TRUNCATED] = "truncated",
 	[QGS_R_READ_TIMEOUT] = "read_timeout",
 	[QGS_R_TOO_MANY] = "too_many_connections",
+	[QGS_R_PEER_CONNS] = "peer_connections",
+	[QGS_R_PEER_QUEUE] = "peer_queue",
+	[QGS_R_IDLE] = "idle_timeout",
+	[QGS_R_VSOCK_DENIED] = "vsock_denied",
 };
 
 const char *qgs_reason_name(enum qgs_reason r)

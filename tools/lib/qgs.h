@@ -80,6 +80,10 @@ enum qgs_reason {
 	QGS_R_TRUNCATED,	/* end of stream before the whole frame */
 	QGS_R_READ_TIMEOUT,	/* the request did not arrive in time */
 	QGS_R_TOO_MANY,		/* at the connection limit */
+	QGS_R_PEER_CONNS,	/* at the peer's connection limit */
+	QGS_R_PEER_QUEUE,	/* at the peer's queued-request limit */
+	QGS_R_IDLE,		/* no byte within the first-byte timeout */
+	QGS_R_VSOCK_DENIED,	/* a vsock CID not let in */
 	QGS_R__COUNT
 };
 const char *qgs_reason_name(enum qgs_reason r);	/* "too_large"... */

@@ -52,15 +52,33 @@ static const char usage_text[] =
 "    --vsock-port PORT     AF_VSOCK port (default 4050), 0 or 'none' for\n"
 "                          none; skipped when vsock is unavailable\n"
 "    --vsock-cid CID       the CID to bind (default: any)\n"
+"    --vsock-allow CIDS    vsock peers let in (default 3-: guests, not the\n"
+"                          host's own CIDs 0-2); CIDS: 'any', 'none' or\n"
+"                          a list of N, N-M, N- (\"3-100,200\")\n"
+"    --vsock-deny CIDS     vsock peers refused even if allowed (default\n"
+"                          none)\n"
 "    --device PATH         the quoting device (default /dev/tdx_quote)\n"
 "    --workers N           threads making quotes at once (default 16)\n"
 "    --max-connections N   connections at once (default 256); more are\n"
 "                          answered with an error and closed\n"
+"    --max-connections-per-peer N\n"
+"                          connections at once from one peer (a vsock\n"
+"                          CID, or a UNIX uid) (default 64)\n"
+"    --max-queued-per-peer N\n"
+"                          one peer's requests with the workers at once\n"
+"                          (default 32); more are answered UNEXPECTED\n"
 "    --max-message-size N  largest request in bytes (default 65536)\n"
+"    --first-byte-timeout T\n"
+"                          time from connecting to the first byte\n"
+"                          (default 5s); then closed without a reply\n"
 "    --read-timeout T      time to receive a whole request (default 30s)\n"
 "    --write-timeout T     time to send the reply (default 30s)\n"
 "                          T: seconds, or a number with 's' or 'ms'\n"
 "    --log-level LEVEL     error, warning, notice, info (default), debug\n"
+"    --log-rejects-per-second N\n"
+"                          log lines per second for each reason a request\n"
+"                          is refused (default 5; 0: all); the rest are\n"
+"                          counted and summed up in one line\n"
 "\n"
 "SIGNALS\n"
 "    SIGTERM, SIGINT  stop accepting, finish the connections, exit 0\n"
@@ -86,7 +104,7 @@ void qlog(int level, const char *fmt, ...)
 		"emerg", "alert", "crit", "error", "warning", "notice", "info",
 		"debug",
 	};
-	char line[1024];
+	char line[2048];
 	va_list ap;
 	int n;
 
@@ -132,8 +150,15 @@ static void defaults(struct qgsd_config *c)
 	snprintf(c->device, sizeof(c->device), "/dev/tdx_quote");
 	c->workers = 16;
 	c->max_connections = 256;
+	c->max_connections_per_peer = 64;
+	c->max_queued_per_peer = 32;
 	c->max_message_size = 65536;
+	c->first_byte_timeout_ms = 5000;
 	c->read_timeout_ms = 30000;
+	c->log_rejects_per_second = 5;
+	c->vsock_allow.n = 1;		/* guests: 3 and up */
+	c->vsock_allow.r[0].lo = 3;
+	c->vsock_allow.r[0].hi = UINT32_MAX;
 	c->write_timeout_ms = 30000;
 	c->log_level = LOG_INFO;
 }
@@ -175,6 +200,66 @@ static int parse_time(const char *s, unsigned int *ms)
 		return -1;
 	*ms = (unsigned int)(v * mul);
 	return 0;
+}
+
+/* "any", "none", or "N", "N-M", "N-" separated by commas. */
+static int parse_cids(const char *s, struct qgsd_cids *out)
+{
+	struct qgsd_cids l = { 0 };
+	char buf[512], *tok, *save, *dash;
+	unsigned long lo, hi;
+
+	if (!strcmp(s, "none")) {
+		*out = l;
+		return 0;
+	}
+	if (!strcmp(s, "any")) {
+		l.n = 1;
+		l.r[0].hi = UINT32_MAX;
+		*out = l;
+		return 0;
+	}
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		while (*tok == ' ')
+			tok++;
+		dash = strchr(tok, '-');
+		if (dash)
+			*dash = 0;
+		if (l.n >= QGSD_MAX_CID_RANGES ||
+		    parse_uint(tok, 10, UINT32_MAX, &lo))
+			return -1;
+		hi = lo;
+		if (dash && dash[1] && parse_uint(dash + 1, 10, UINT32_MAX, &hi))
+			return -1;
+		if (dash && !dash[1])
+			hi = UINT32_MAX;
+		if (hi < lo)
+			return -1;
+		l.r[l.n].lo = (uint32_t)lo;
+		l.r[l.n].hi = (uint32_t)hi;
+		l.n++;
+	}
+	if (!l.n)
+		return -1;
+	*out = l;
+	return 0;
+}
+
+static bool in_cids(const struct qgsd_cids *l, uint32_t cid)
+{
+	for (unsigned int i = 0; i < l->n; i++)
+		if (cid >= l->r[i].lo && cid <= l->r[i].hi)
+			return true;
+	return false;
+}
+
+bool qgsd_cid_allowed(const struct qgsd_config *c, uint32_t cid)
+{
+	return in_cids(&c->vsock_allow, cid) && !in_cids(&c->vsock_deny, cid);
 }
 
 static int set_key(struct qgsd_config *c, const char *key, const char *val)
@@ -222,6 +307,24 @@ static int set_key(struct qgsd_config *c, const char *key, const char *val)
 		if (parse_uint(val, 10, 65536, &v) || !v)
 			return -1;
 		c->max_connections = (unsigned int)v;
+	} else if (!strcmp(key, "max_connections_per_peer")) {
+		if (parse_uint(val, 10, 65536, &v) || !v)
+			return -1;
+		c->max_connections_per_peer = (unsigned int)v;
+	} else if (!strcmp(key, "max_queued_per_peer")) {
+		if (parse_uint(val, 10, 65536, &v) || !v)
+			return -1;
+		c->max_queued_per_peer = (unsigned int)v;
+	} else if (!strcmp(key, "log_rejects_per_second")) {
+		if (parse_uint(val, 10, 1000000, &v))
+			return -1;
+		c->log_rejects_per_second = (unsigned int)v;
+	} else if (!strcmp(key, "vsock_allow")) {
+		return parse_cids(val, &c->vsock_allow);
+	} else if (!strcmp(key, "vsock_deny")) {
+		return parse_cids(val, &c->vsock_deny);
+	} else if (!strcmp(key, "first_byte_timeout")) {
+		return parse_time(val, &c->first_byte_timeout_ms);
 	} else if (!strcmp(key, "max_message_size")) {
 		if (parse_uint(val, 10, QGS_MAX_MSG_LIMIT, &v) ||
 		    v < QGS_HDR_SIZE)

@@ -19,6 +19,13 @@
 #define QGSD_SOCKET_PATH	"/run/tdx-qgs/qgs.socket"
 #define QGSD_VSOCK_PORT		4050
 #define QGSD_MAX_WORKERS	256
+#define QGSD_MAX_CID_RANGES	32
+
+/* A list of vsock CIDs: ranges lo..hi. */
+struct qgsd_cids {
+	unsigned int n;
+	struct { uint32_t lo, hi; } r[QGSD_MAX_CID_RANGES];
+};
 
 struct qgsd_config {
 	char socket[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* "": none */
@@ -29,11 +36,19 @@ struct qgsd_config {
 	char device[256];
 	unsigned int workers;
 	unsigned int max_connections;
+	unsigned int max_connections_per_peer;
+	unsigned int max_queued_per_peer;
 	uint32_t max_message_size;
+	unsigned int first_byte_timeout_ms;
 	unsigned int read_timeout_ms;
 	unsigned int write_timeout_ms;
+	unsigned int log_rejects_per_second;	/* per reason; 0: no limit */
+	struct qgsd_cids vsock_allow, vsock_deny;
 	int log_level;			/* LOG_ERR .. LOG_DEBUG */
 };
+
+/* A vsock peer's CID is let in: allowed and not denied. */
+bool qgsd_cid_allowed(const struct qgsd_config *c, uint32_t cid);
 
 /* ---- main.c ---------------------------------------------------------------- */
 
@@ -52,9 +67,19 @@ int qgsd_load_config(struct qgsd_config *c);
 
 struct conn;
 struct pool;
+/*
+ * One peer's queue in the pool (the pool's own, under its lock): the
+ * workers take the peers' requests round robin, one request per peer
+ * with requests waiting, in turn.
+ */
+struct pool_q {
+	struct conn *head, *tail;
+	struct pool_q *rr_next;
+	bool in_rr;
+};
 /* Starts n workers that quote with device; results come back on evfd. */
 struct pool *pool_start(unsigned int n, const char *device, int evfd);
-void pool_submit(struct pool *p, struct conn *c);
+void pool_submit(struct pool *p, struct pool_q *q, struct conn *c);
 /* The finished jobs, in no particular order (linked by job_next). */
 struct conn *pool_take_done(struct pool *p);
 /* Lets the workers finish their jobs and joins them. */

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <grp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -50,8 +51,23 @@ struct listener {
 	char name[192];
 };
 
+/*
+ * Who is on the other end: a vsock CID, or for UNIX sockets the peer's
+ * uid (SO_PEERCRED).  The per-peer limits and the workers' round robin
+ * go by it.  Freed with its last connection.
+ */
+struct peer {
+	struct peer *next;		/* S.peers */
+	int family;			/* AF_UNIX, AF_VSOCK, other: 0 id */
+	uint32_t id;			/* uid or CID */
+	unsigned int conns;		/* open connections */
+	unsigned int queued;		/* requests with the workers */
+	struct pool_q q;		/* the pool's, under its lock */
+};
+
 struct conn {
 	struct ev ev;
+	struct peer *owner;
 	int fd;
 	enum conn_state state;
 	bool in_epoll;
@@ -93,13 +109,24 @@ static struct {
 	bool listening;			/* in the epoll set */
 	uint64_t accept_resume;		/* accept paused until then (EMFILE) */
 	struct conn *conns;
+	struct peer *peers;
 	unsigned int n_conns, n_working;
 	int told_td;		/* logged that td 0 is refused */
 	bool draining;
 	struct pool *pool;
+	/*
+	 * Rate-limited warnings, one slot per reason and one (RL_QUOTE) for
+	 * failed quotes: at most log_rejects_per_second lines in a second,
+	 * the rest counted and summed up in one line after it.
+	 */
+	struct {
+		uint64_t sec;
+		unsigned int lines;
+		uint64_t suppressed;
+	} rl[QGS_R__COUNT + 1];
 	struct {
 		uint64_t accepted, quotes_ok, quotes_failed, raw;
-		uint64_t write_timeouts, client_gone, idle;
+		uint64_t write_timeouts, client_gone, idle, log_suppressed;
 		uint64_t rejected[QGS_R__COUNT];
 		uint64_t quote_ns;
 	} n;
@@ -113,9 +140,69 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+#define RL_QUOTE QGS_R__COUNT
+
+static const char *rl_name(int slot)
+{
+	return slot == RL_QUOTE ? "quote_failed" :
+				  qgs_reason_name((enum qgs_reason)slot);
+}
+
+static void rl_flush(int slot)
+{
+	if (!S.rl[slot].suppressed)
+		return;
+	qlog(LOG_WARNING, "log: %s: %llu more lines suppressed (log_rejects_per_second=%u)",
+	     rl_name(slot), (unsigned long long)S.rl[slot].suppressed,
+	     S.cfg->log_rejects_per_second);
+	S.rl[slot].suppressed = 0;
+}
+
+/* A warning of slot's kind, unless its second's lines are used up. */
+__attribute__((format(printf, 2, 3)))
+static void rlog(int slot, const char *fmt, ...)
+{
+	uint64_t sec = now_ms() / 1000;
+	unsigned int lim = S.cfg->log_rejects_per_second;
+	char line[512];
+	va_list ap;
+
+	if (sec != S.rl[slot].sec) {
+		rl_flush(slot);
+		S.rl[slot].sec = sec;
+		S.rl[slot].lines = 0;
+	}
+	if (lim && S.rl[slot].lines >= lim) {
+		S.rl[slot].suppressed++;
+		S.n.log_suppressed++;
+		return;
+	}
+	S.rl[slot].lines++;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	qlog(LOG_WARNING, "%s", line);
+}
+
+/* Summaries of the seconds gone by; ms to the next one due, or -1. */
+static int rl_tick(bool all)
+{
+	uint64_t t = now_ms(), next = UINT64_MAX;
+
+	for (int i = 0; i <= RL_QUOTE; i++) {
+		if (!S.rl[i].suppressed)
+			continue;
+		if (all || S.rl[i].sec != t / 1000)
+			rl_flush(i);
+		else if ((S.rl[i].sec + 1) * 1000 < next)
+			next = (S.rl[i].sec + 1) * 1000;
+	}
+	return next == UINT64_MAX ? -1 : (int)(next - t) + 1;
+}
+
 static void log_counters(const char *when)
 {
-	char rej[512];
+	char rej[1024];
 	uint64_t total = 0;
 	int n = 0;
 
@@ -128,8 +215,9 @@ static void log_counters(const char *when)
 		if (n >= (int)sizeof(rej))
 			break;
 	}
+	rl_tick(true);
 	qlog(LOG_NOTICE,
-	     "counters (%s): accepted=%llu active=%u working=%u quotes_ok=%llu quotes_failed=%llu raw=%llu rejected=%llu write_timeouts=%llu client_gone=%llu idle=%llu quote_ms_avg=%llu%s",
+	     "counters (%s): accepted=%llu active=%u working=%u quotes_ok=%llu quotes_failed=%llu raw=%llu rejected=%llu write_timeouts=%llu client_gone=%llu idle=%llu log_suppressed=%llu quote_ms_avg=%llu%s",
 	     when, (unsigned long long)S.n.accepted, S.n_conns, S.n_working,
 	     (unsigned long long)S.n.quotes_ok,
 	     (unsigned long long)S.n.quotes_failed,
@@ -137,6 +225,7 @@ static void log_counters(const char *when)
 	     (unsigned long long)S.n.write_timeouts,
 	     (unsigned long long)S.n.client_gone,
 	     (unsigned long long)S.n.idle,
+	     (unsigned long long)S.n.log_suppressed,
 	     (unsigned long long)(S.n.quotes_ok + S.n.quotes_failed ?
 		S.n.quote_ns / 1000000 / (S.n.quotes_ok + S.n.quotes_failed) : 0),
 	     rej);
@@ -144,9 +233,47 @@ static void log_counters(const char *when)
 
 /* ---- connections --------------------------------------------------------------- */
 
+static struct peer *peer_get(int family, uint32_t id)
+{
+	struct peer *p;
+
+	for (p = S.peers; p; p = p->next)
+		if (p->family == family && p->id == id)
+			return p;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->family = family;
+	p->id = id;
+	p->next = S.peers;
+	S.peers = p;
+	return p;
+}
+
+static struct peer *peer_find(int family, uint32_t id)
+{
+	for (struct peer *p = S.peers; p; p = p->next)
+		if (p->family == family && p->id == id)
+			return p;
+	return NULL;
+}
+
+static void peer_put(struct peer *p)
+{
+	struct peer **pp;
+
+	if (!p || --p->conns)
+		return;
+	for (pp = &S.peers; *pp != p; pp = &(*pp)->next)
+		;
+	*pp = p->next;
+	free(p);
+}
+
 static void conn_close(struct conn *c)
 {
 	close(c->fd);
+	peer_put(c->owner);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -239,7 +366,14 @@ static void reject(struct conn *c, enum qgs_reason why, uint32_t reply_type,
 		   uint32_t error, const char *detail)
 {
 	S.n.rejected[why]++;
-	qlog(LOG_WARNING, "%s: rejected: %s%s%s; reply %s", c->peer,
+	if (c->raw) {
+		rlog(why, "%s: rejected: %s%s%s (raw); closed without a reply",
+		     c->peer, qgs_reason_name(why), detail ? ": " : "",
+		     detail ? detail : "");
+		conn_close(c);
+		return;
+	}
+	rlog(why, "%s: rejected: %s%s%s; reply %s", c->peer,
 	     qgs_reason_name(why), detail ? ": " : "", detail ? detail : "",
 	     qgs_error_name(error));
 	c->head_len = qgs_error_reply(c->head, reply_type, error);
@@ -262,12 +396,12 @@ static void reject_and_close(struct conn *c, enum qgs_reason why,
 
 	S.n.rejected[why]++;
 	if (c->raw) {
-		qlog(LOG_WARNING, "%s: rejected: %s: %s (raw); closed without a reply",
+		rlog(why, "%s: rejected: %s: %s (raw); closed without a reply",
 		     c->peer, qgs_reason_name(why), detail);
 		conn_close(c);
 		return;
 	}
-	qlog(LOG_WARNING, "%s: rejected: %s: %s; reply %s if it still listens",
+	rlog(why, "%s: rejected: %s: %s; reply %s if it still listens",
 	     c->peer, qgs_reason_name(why), detail, qgs_error_name(error));
 	c->head_len = qgs_error_reply(c->head, QGS_GET_QUOTE_RESP, error);
 	c->tail_len = 0;
@@ -295,6 +429,7 @@ static void job_done(struct conn *c)
 	struct job *j = &c->job;
 
 	S.n_working--;
+	c->owner->queued--;
 	S.n.quote_ns += j->ns;
 	if (!j->err) {
 		/* A raw reply is the bare quote: no head. */
@@ -310,7 +445,7 @@ static void job_done(struct conn *c)
 	}
 	if (j->err) {
 		S.n.quotes_failed++;
-		qlog(LOG_WARNING, "%s: quote failed: %s (TDX status %#llx); %s%s",
+		rlog(RL_QUOTE, "%s: quote failed: %s (TDX status %#llx); %s%s",
 		     c->peer, strerror(j->err),
 		     (unsigned long long)j->tdx_status,
 		     c->raw ? "raw: closed without a reply" : "reply ",
@@ -357,6 +492,14 @@ static void request_complete(struct conn *c)
 		       r->reason == QGS_R_SHORT ? NULL : detail);
 		return;
 	}
+	if (c->owner->queued >= S.cfg->max_queued_per_peer) {
+		snprintf(detail, sizeof(detail),
+			 "%u requests of this peer with the workers",
+			 c->owner->queued);
+		reject(c, QGS_R_PEER_QUEUE, QGS_GET_QUOTE_RESP,
+		       QGS_MSG_ERROR_UNEXPECTED, detail);
+		return;
+	}
 	/* The worker owns c until it is done: no events, no deadline. */
 	ep_del(c);
 	c->state = C_WORK;
@@ -364,7 +507,10 @@ static void request_complete(struct conn *c)
 	c->job.report = r->report;
 	c->job.report_len = r->report_len;
 	S.n_working++;
-	pool_submit(S.pool, c);
+	c->owner->queued++;
+	qlog(LOG_DEBUG, "%s: queued (%u of this peer's with the workers)",
+	     c->peer, c->owner->queued);
+	pool_submit(S.pool, &c->owner->q, c);
 }
 
 /*
@@ -459,6 +605,9 @@ static void conn_read(struct conn *c)
 				reject_and_close(c, QGS_R_TRUNCATED, detail);
 				return;
 			}
+			/* The first byte: now the read timeout runs. */
+			if (!c->got && c->state == C_SNIFF)
+				c->deadline = c->t0 + S.cfg->read_timeout_ms;
 			c->got += (uint32_t)n;
 		}
 		if (c->state == C_SNIFF) {
@@ -503,13 +652,17 @@ static void conn_event(struct conn *c, uint32_t events)
 
 /* ---- accepting ------------------------------------------------------------------ */
 
-static void peer_name(int fd, char *buf, size_t len)
+/* The peer's name for the log, and its identity (*family, *id). */
+static void peer_name(int fd, char *buf, size_t len, int *family,
+		      uint32_t *id)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
 	struct ucred cred;
 	socklen_t cl = sizeof(cred);
 
+	*family = 0;
+	*id = 0;
 	if (getsockname(fd, (struct sockaddr *)&ss, &sl)) {
 		snprintf(buf, len, "fd %d", fd);
 		return;
@@ -518,6 +671,8 @@ static void peer_name(int fd, char *buf, size_t len)
 	    !getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl)) {
 		snprintf(buf, len, "unix pid %d uid %u", (int)cred.pid,
 			 (unsigned int)cred.uid);
+		*family = AF_UNIX;
+		*id = cred.uid;
 		return;
 	}
 	sl = sizeof(ss);
@@ -527,9 +682,28 @@ static void peer_name(int fd, char *buf, size_t len)
 
 		snprintf(buf, len, "vsock cid %u port %u", vm->svm_cid,
 			 vm->svm_port);
+		*family = AF_VSOCK;
+		*id = vm->svm_cid;
 		return;
 	}
 	snprintf(buf, len, "fd %d", fd);
+}
+
+/* Refused at accept: counted, logged (rate-limited), UNEXPECTED, closed. */
+static void refuse(int fd, const char *peer, enum qgs_reason why,
+		   const char *detail)
+{
+	uint8_t err[QGS_ERR_REPLY_MAX];
+	size_t n;
+
+	S.n.rejected[why]++;
+	rlog(why, "%s: rejected: %s: %s; reply UNEXPECTED", peer,
+	     qgs_reason_name(why), detail);
+	n = qgs_error_reply(err, QGS_GET_QUOTE_RESP, QGS_MSG_ERROR_UNEXPECTED);
+	if (send(fd, err, n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+		/* it is closed either way */
+	}
+	close(fd);
 }
 
 static void listeners_enable(bool on)
@@ -552,9 +726,10 @@ static void accept_on(struct listener *l)
 {
 	for (int batch = 0; batch < 64 && !S.draining; batch++) {
 		struct conn *c;
-		uint8_t err[QGS_ERR_REPLY_MAX];
-		char peer[64];
-		size_t n;
+		struct peer *p;
+		char peer[64], detail[80];
+		uint32_t id;
+		int family;
 		int fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (fd < 0) {
@@ -569,31 +744,43 @@ static void accept_on(struct listener *l)
 			S.accept_resume = now_ms() + 100;
 			return;
 		}
-		peer_name(fd, peer, sizeof(peer));
+		peer_name(fd, peer, sizeof(peer), &family, &id);
 		S.n.accepted++;
+		if (family == AF_VSOCK && !qgsd_cid_allowed(S.cfg, id)) {
+			refuse(fd, peer, QGS_R_VSOCK_DENIED,
+			       "CID not in vsock_allow, or in vsock_deny");
+			continue;
+		}
 		if (S.n_conns >= S.cfg->max_connections) {
-			S.n.rejected[QGS_R_TOO_MANY]++;
-			qlog(LOG_WARNING, "%s: rejected: %s: %u open; reply UNEXPECTED",
-			     peer, qgs_reason_name(QGS_R_TOO_MANY), S.n_conns);
-			n = qgs_error_reply(err, QGS_GET_QUOTE_RESP,
-					    QGS_MSG_ERROR_UNEXPECTED);
-			if (send(fd, err, n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
-				/* it is closed either way */
-			}
-			close(fd);
+			snprintf(detail, sizeof(detail), "%u open", S.n_conns);
+			refuse(fd, peer, QGS_R_TOO_MANY, detail);
+			continue;
+		}
+		p = peer_find(family, id);
+		if (p && p->conns >= S.cfg->max_connections_per_peer) {
+			snprintf(detail, sizeof(detail),
+				 "%u open from this peer", p->conns);
+			refuse(fd, peer, QGS_R_PEER_CONNS, detail);
 			continue;
 		}
 		c = calloc(1, sizeof(*c));
-		if (!c) {
+		p = c ? peer_get(family, id) : NULL;
+		if (!p) {
 			qlog(LOG_ERR, "%s: out of memory; closed", peer);
+			free(c);
 			close(fd);
 			continue;
 		}
+		p->conns++;
+		c->owner = p;
 		c->ev.kind = EV_CONN;
 		c->fd = fd;
 		c->state = C_SNIFF;
 		c->t0 = now_ms();
-		c->deadline = c->t0 + S.cfg->read_timeout_ms;
+		c->deadline = c->t0 + (S.cfg->first_byte_timeout_ms <
+				       S.cfg->read_timeout_ms ?
+				       S.cfg->first_byte_timeout_ms :
+				       S.cfg->read_timeout_ms);
 		memcpy(c->peer, peer, sizeof(peer));
 		c->next = S.conns;
 		if (S.conns)
@@ -820,14 +1007,23 @@ static void reload(void)
 	if (strcmp(c.device, cur->device) || c.workers != cur->workers)
 		qlog(LOG_NOTICE, "reload: device and workers change at restart");
 	cur->max_connections = c.max_connections;
+	cur->max_connections_per_peer = c.max_connections_per_peer;
+	cur->max_queued_per_peer = c.max_queued_per_peer;
 	cur->max_message_size = c.max_message_size;
+	cur->first_byte_timeout_ms = c.first_byte_timeout_ms;
 	cur->read_timeout_ms = c.read_timeout_ms;
+	cur->log_rejects_per_second = c.log_rejects_per_second;
+	cur->vsock_allow = c.vsock_allow;
+	cur->vsock_deny = c.vsock_deny;
 	cur->write_timeout_ms = c.write_timeout_ms;
 	cur->log_level = c.log_level;
 	qlog(LOG_NOTICE,
-	     "reloaded: max_connections=%u max_message_size=%u read_timeout=%ums write_timeout=%ums log_level=%d",
-	     cur->max_connections, cur->max_message_size, cur->read_timeout_ms,
-	     cur->write_timeout_ms, cur->log_level);
+	     "reloaded: max_connections=%u max_connections_per_peer=%u max_queued_per_peer=%u max_message_size=%u first_byte_timeout=%ums read_timeout=%ums write_timeout=%ums log_rejects_per_second=%u log_level=%d",
+	     cur->max_connections, cur->max_connections_per_peer,
+	     cur->max_queued_per_peer, cur->max_message_size,
+	     cur->first_byte_timeout_ms, cur->read_timeout_ms,
+	     cur->write_timeout_ms, cur->log_rejects_per_second,
+	     cur->log_level);
 }
 
 static void on_signal(void)
@@ -875,13 +1071,21 @@ static int expire(void)
 	uint64_t t = now_ms(), next = UINT64_MAX;
 	struct conn *c, *n;
 	char detail[64];
+	int rl;
 
 	for (c = S.conns; c; c = n) {
 		n = c->next;
 		if (!c->deadline)
 			continue;
 		if (c->deadline <= t) {
-			if (c->state == C_WRITE) {
+			if (c->state == C_SNIFF && !c->got) {
+				/* connected, and not a byte since */
+				S.n.rejected[QGS_R_IDLE]++;
+				rlog(QGS_R_IDLE, "%s: rejected: %s: no byte in %llu ms; closed without a reply",
+				     c->peer, qgs_reason_name(QGS_R_IDLE),
+				     (unsigned long long)(t - c->t0));
+				conn_close(c);
+			} else if (c->state == C_WRITE) {
 				S.n.write_timeouts++;
 				qlog(LOG_WARNING, "%s: write timeout after %u ms; closed",
 				     c->peer, S.cfg->write_timeout_ms);
@@ -905,6 +1109,9 @@ static int expire(void)
 			next = S.accept_resume;
 		}
 	}
+	rl = rl_tick(false);
+	if (rl >= 0 && (next == UINT64_MAX || t + (uint64_t)rl < next))
+		next = t + (uint64_t)rl;
 	if (next == UINT64_MAX)
 		return -1;
 	return next - t > 60000 ? 60000 : (int)(next - t) + 1;
@@ -998,9 +1205,11 @@ int qgsd_serve(struct qgsd_config *cfg, bool foreground)
 		goto out;
 	listeners_enable(true);
 	qlog(LOG_NOTICE,
-	     "tdx-qgsd ready: device %s, %u workers, max_connections=%u max_message_size=%u read_timeout=%ums write_timeout=%ums",
+	     "tdx-qgsd ready: device %s, %u workers, max_connections=%u max_connections_per_peer=%u max_queued_per_peer=%u max_message_size=%u first_byte_timeout=%ums read_timeout=%ums write_timeout=%ums",
 	     cfg->device, cfg->workers, cfg->max_connections,
-	     cfg->max_message_size, cfg->read_timeout_ms, cfg->write_timeout_ms);
+	     cfg->max_connections_per_peer, cfg->max_queued_per_peer,
+	     cfg->max_message_size, cfg->first_byte_timeout_ms,
+	     cfg->read_timeout_ms, cfg->write_timeout_ms);
 
 	while (!S.draining || S.n_conns) {
 		timeout = expire();

@@ -18,13 +18,14 @@
 
 struct pool {
 	/*
-	 * mu guards todo, done and stop: the event loop queues requests and
-	 * collects results while the workers take and finish them.  cv wakes
-	 * workers when todo grows or stop is set.
+	 * mu guards the peers' queues (struct pool_q), the ring rr, done and
+	 * stop: the event loop queues requests and collects results while the
+	 * workers take and finish them.  cv wakes workers when a request is
+	 * queued or stop is set.
 	 */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct conn *todo, *todo_tail;	/* FIFO */
+	struct pool_q *rr, *rr_tail;	/* peers with requests, in turn */
 	struct conn *done;
 	bool stop;
 	unsigned int n;
@@ -82,6 +83,37 @@ static void quote(struct pool *p, int *fd, struct job *j)
 	j->ns = now_ns() - t0;
 }
 
+/*
+ * The next request, under p->mu: the first of the peer whose turn it is;
+ * that peer goes to the back of the ring if it has more.  A peer with
+ * many requests waiting delays another's by one request at most.
+ */
+static struct conn *take(struct pool *p)
+{
+	struct pool_q *q = p->rr;
+	struct conn *c;
+
+	if (!q)
+		return NULL;
+	p->rr = q->rr_next;
+	if (!p->rr)
+		p->rr_tail = NULL;
+	q->rr_next = NULL;
+	c = q->head;
+	q->head = *conn_job_next(c);
+	if (!q->head) {
+		q->tail = NULL;
+		q->in_rr = false;
+	} else {
+		if (p->rr_tail)
+			p->rr_tail->rr_next = q;
+		else
+			p->rr = q;
+		p->rr_tail = q;
+	}
+	return c;
+}
+
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
@@ -91,16 +123,13 @@ static void *worker(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
-		while (!p->todo && !p->stop)
+		while (!p->rr && !p->stop)
 			pthread_cond_wait(&p->cv, &p->mu);
-		c = p->todo;
+		c = take(p);
 		if (!c) {		/* stopping, and nothing left */
 			pthread_mutex_unlock(&p->mu);
 			break;
 		}
-		p->todo = *conn_job_next(c);
-		if (!p->todo)
-			p->todo_tail = NULL;
 		pthread_mutex_unlock(&p->mu);
 
 		quote(p, &fd, conn_job(c));
@@ -145,15 +174,24 @@ struct pool *pool_start(unsigned int n, const char *device, int evfd)
 	return p;
 }
 
-void pool_submit(struct pool *p, struct conn *c)
+void pool_submit(struct pool *p, struct pool_q *q, struct conn *c)
 {
 	pthread_mutex_lock(&p->mu);
 	*conn_job_next(c) = NULL;
-	if (p->todo_tail)
-		*conn_job_next(p->todo_tail) = c;
+	if (q->tail)
+		*conn_job_next(q->tail) = c;
 	else
-		p->todo = c;
-	p->todo_tail = c;
+		q->head = c;
+	q->tail = c;
+	if (!q->in_rr) {
+		q->in_rr = true;
+		q->rr_next = NULL;
+		if (p->rr_tail)
+			p->rr_tail->rr_next = q;
+		else
+			p->rr = q;
+		p->rr_tail = q;
+	}
 	pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 }

@@ -15,6 +15,9 @@
  *   qgs_client TARGET killed --report FILE
  *   qgs_client TARGET malformed --count K [--max-message N] [--procs P]
  *   qgs_client TARGET limit --connections N --report FILE
+ *   qgs_client TARGET hoard --connections N --count K [--ready FILE]
+ *              [--until FILE]
+ *   qgs_client TARGET idle --connections N
  *   qgs_client direct --clients N --requests M --report FILE
  *
  * TARGET: --unix PATH or --vsock CID:PORT.  CODE: a number (0x12001) or a
@@ -422,7 +425,7 @@ static int check_reply(struct reply *r, uint32_t want_type, uint32_t *err,
 /* ---- one request ------------------------------------------------------------- */
 
 struct opts {
-	const char *report, *out, *out_dir, *ready, *name;
+	const char *report, *out, *out_dir, *ready, *name, *until;
 	bool raw, expect_error_set;
 	uint32_t expect_error;
 	unsigned int minor, ids, clients, requests, raw_every, bytes;
@@ -1265,6 +1268,143 @@ out:
 	return 0;
 }
 
+/* Opens n connections into fds; how many it could. */
+static unsigned int open_many(int *fds, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		fds[i] = connect_target();
+		if (fds[i] < 0)
+			break;
+	}
+	return i;
+}
+
+/*
+ * A peer at its connection limit (--connections: the daemon's
+ * max_connections_per_peer) that floods: its idle connections open, one
+ * request more is refused with UNEXPECTED, and so is each of --count
+ * requests that follow (a report-size-0 request each, which would be
+ * INVALID_PARAMETER if it were read).  Then --ready FILE is written and
+ * the connections stay open until --until FILE exists (or --timeout).
+ */
+static int cmd_hoard(const struct opts *o)
+{
+	int *fds = calloc(o->connections, sizeof(int));
+	static uint8_t buf[64];
+	unsigned int opened, refused = 0, other = 0;
+	uint64_t deadline = now_us() + (uint64_t)io_timeout_ms * 1000;
+	char first_why[200] = "";
+	struct stat st;
+
+	if (!fds) {
+		not_ok("hoard", "out of memory");
+		return 0;
+	}
+	opened = open_many(fds, o->connections);
+	if (opened != o->connections) {
+		not_ok("hoard", "only %u connections: %s", opened, strerror(errno));
+		goto out;
+	}
+	/* The first is the sync: once it is refused, all are accepted. */
+	for (unsigned int i = 0; i <= o->count; i++) {
+		uint8_t b[8] = { 0 };
+		uint32_t err = 0;
+		const uint8_t *q;
+		uint32_t ql;
+		struct reply r = { 0 };
+		size_t n = frame(buf, 1, 1, 0, REQ_FIXED, 0, b, 8);
+		int fd = connect_target();
+		char why[200] = "";
+
+		if (fd < 0)
+			snprintf(why, sizeof(why), "connect: %s", strerror(errno));
+		else if (send_all(fd, buf, n) && errno != ECONNRESET &&
+			 errno != EPIPE)
+			snprintf(why, sizeof(why), "send: %s", strerror(errno));
+		else if (read_reply(fd, &r))
+			snprintf(why, sizeof(why), "%s", r.why);
+		else if (r.closed)
+			snprintf(why, sizeof(why), "closed without a reply");
+		else if (check_reply(&r, 1, &err, &q, &ql))
+			snprintf(why, sizeof(why), "%s", r.why);
+		else if (err != E_UNEXPECTED)
+			snprintf(why, sizeof(why), "error %s", err_name(err));
+		reply_free(&r);
+		if (fd >= 0)
+			close(fd);
+		if (why[0]) {
+			if (!other++)
+				snprintf(first_why, sizeof(first_why), "request %u: %s",
+					 i, why);
+		} else {
+			refused++;
+		}
+	}
+	if (!other)
+		ok("hoard-flood-refused-unexpected");
+	else
+		not_ok("hoard-flood-refused-unexpected", "%u of %u not UNEXPECTED; %s",
+		       other, o->count + 1, first_why);
+	figure("hoard connections=%u flood=%u refused=%u", opened, o->count + 1,
+	       refused);
+	if (o->ready && write_file(o->ready, (const uint8_t *)"h", 1))
+		not_ok("hoard", "writing %s", o->ready);
+	while (o->until && stat(o->until, &st) && now_us() < deadline)
+		usleep(20000);
+out:
+	for (unsigned int i = 0; i < opened; i++)
+		close(fds[i]);
+	free(fds);
+	return 0;
+}
+
+/*
+ * N connections that never send a byte: the daemon must close each
+ * (first_byte_timeout) without a reply, within --timeout.
+ */
+static int cmd_idle(const struct opts *o)
+{
+	int *fds = calloc(o->connections, sizeof(int));
+	uint64_t t0 = now_us(), deadline = t0 + (uint64_t)io_timeout_ms * 1000;
+	unsigned int opened, closed = 0, bytes = 0, open_left = 0;
+
+	if (!fds) {
+		not_ok("idle", "out of memory");
+		return 0;
+	}
+	opened = open_many(fds, o->connections);
+	if (opened != o->connections) {
+		not_ok("idle", "only %u connections: %s", opened, strerror(errno));
+		goto out;
+	}
+	for (unsigned int i = 0; i < opened; i++) {
+		uint8_t b;
+		ssize_t n = recv_n(fds[i], &b, 1, deadline);
+
+		if (n == 0 || (n < 0 && errno == ECONNRESET))
+			closed++;
+		else if (n > 0)
+			bytes++;
+		else
+			open_left++;
+	}
+	if (closed == opened)
+		ok("idle-closed-without-reply");
+	else
+		not_ok("idle-closed-without-reply",
+		       "%u of %u closed; %u got bytes, %u still open after %d s",
+		       closed, opened, bytes, open_left, io_timeout_ms / 1000);
+	figure("idle connections=%u all_closed_after_ms=%llu", opened,
+	       (unsigned long long)((now_us() - t0) / 1000));
+out:
+	for (unsigned int i = 0; i < opened; i++)
+		close(fds[i]);
+	free(fds);
+	return 0;
+}
+
 /* ---- main ------------------------------------------------------------------- */
 
 static int usage(void)
@@ -1301,6 +1441,8 @@ int main(int argc, char **argv)
 			o.out_dir = v;
 		} else if (ARG("--ready")) {
 			o.ready = v;
+		} else if (ARG("--until")) {
+			o.until = v;
 		} else if (ARG("--name")) {
 			o.name = v;
 		} else if (!strcmp(a, "--raw")) {
@@ -1381,6 +1523,10 @@ int main(int argc, char **argv)
 		cmd_malformed(&o);
 	else if (!strcmp(mode, "limit") && o.connections)
 		cmd_limit(&o);
+	else if (!strcmp(mode, "hoard") && o.connections)
+		cmd_hoard(&o);
+	else if (!strcmp(mode, "idle") && o.connections)
+		cmd_idle(&o);
 	else
 		return usage();
 	return n_failed ? 1 : 0;

@@ -2,7 +2,8 @@
 # tdx-qgsd (tools/tdx-qgsd, docs/qgsd.md) against the simulator, driven by
 # qgs_client (tests/vm/progs/qgs_client.c): GET_QUOTE_REQ over the UNIX
 # socket and over vsock loopback (CID 1; vsock_loopback comes from
-# suite/kmods.txt), Intel's raw mode (a bare TDREPORT); 32 concurrent clients x 20
+# suite/kmods.txt; the default vsock_allow refuses it), Intel's raw mode
+# (a bare TDREPORT); 32 concurrent clients x 20
 # requests (a few on the debug kernel) while a client stalls after half a
 # request, then killed clients; every quote verified with tdx-quote verify
 # against the simulator's root and the TD's REPORTDATA; the stalled client
@@ -154,7 +155,9 @@ fi
 R=$A/td/report.bin
 
 # --- the daemon: UNIX socket and vsock ---------------------------------------
-start_daemon start --read-timeout "$RT" || { unload; exit 0; }
+# vsock loopback is CID 1, one of the host's own CIDs that the default
+# vsock_allow (3-: guests) leaves out: let it in here.
+start_daemon start --read-timeout "$RT" --vsock-allow 1 || { unload; exit 0; }
 mode=$(stat -c %a "$SOCK" 2>/dev/null)
 t_expect socket-mode-0660 660 "$mode"
 
@@ -173,6 +176,21 @@ if grep -q 'listening on vsock port 4050' "$LOG"; then
 		--name raw && { v=$(verify vsock "$A/vsock-raw.cbor") &&
 		t_ok vsock/raw-verifies || t_fail vsock/raw-verifies "$v"; }
 	qc vsock --vsock 1:4050 malformed --count 26
+	# The default vsock_allow refuses CID 1 (UNEXPECTED, logged).
+	tdx-qgsd --foreground --config /dev/null --socket none --vsock-port 4051 \
+		>/tmp/qgsd-deny.log 2>&1 &
+	dpid2=$!
+	if wait_for 30 grep -q 'tdx-qgsd ready' /tmp/qgsd-deny.log; then
+		qc vsock-default --vsock 1:4051 get --report "$R" \
+			--expect-error UNEXPECTED --name cid-1-refused
+		grep -q 'rejected: vsock_denied' /tmp/qgsd-deny.log &&
+			t_ok vsock-default/denied-logged ||
+			t_fail vsock-default/denied-logged "$(tail -2 /tmp/qgsd-deny.log | tr '\n' ' ')"
+	else
+		t_fail vsock-default/start "$(tail -2 /tmp/qgsd-deny.log | tr '\n' ' ')"
+	fi
+	kill "$dpid2"
+	wait "$dpid2"
 elif [ "$TDX_KERNEL" = debug ]; then
 	# The debug kernel's small config has no vsock: not a failure here.
 	echo "[test] qgsd: no vsock on the debug kernel: $(grep vsock "$LOG" | head -1)"
