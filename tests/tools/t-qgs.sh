@@ -312,6 +312,38 @@ if start term LD_PRELOAD="$W/fakedev.so" FAKE_QUOTE_MS=300 -- --device /dev/null
 		pass qgsd/term/socket-removed
 fi
 
+# -- 3a. the device: opened per quote, never held idle; may come and go ---------
+# $W/dev stands in for /dev/tdx_quote (the shim answers the ioctls on any
+# fd): missing at start, created, removed, created again.
+held() { ls -l "/proc/$DPID/fd" 2>/dev/null | grep -q -- "-> $W/dev\$"; }
+rm -f "$W/dev"
+if start devgone LD_PRELOAD="$W/fakedev.so" FAKE_QUOTE_MS=300 -- --device "$W/dev" --workers 2; then
+	cl devgone get --report "$W/report" --expect-error UNEXPECTED --name missing-at-start-unexpected
+	kill -0 "$DPID" 2>/dev/null && pass qgsd/devgone/running-without-device ||
+		fail qgsd/devgone/running-without-device "the daemon exited"
+	: >"$W/dev"
+	cl devgone get --report "$W/report" -o "$W/q.dev1" --name served-once-it-appears
+	cmp -s "$W/want" "$W/q.dev1" && pass qgsd/devgone/quote-bytes ||
+		fail qgsd/devgone/quote-bytes "the quote differs"
+	# Held during a quote (the check can see it), not after.
+	"$C" --unix "$S" --timeout 30 get --report "$W/report" --name in-flight \
+		>"$W/fl.out" 2>&1 &
+	fpid=$!
+	wait_for 20 held && pass qgsd/devgone/held-during-quote ||
+		fail qgsd/devgone/held-during-quote "no fd of $W/dev seen during a quote"
+	wait $fpid
+	relay qgsd/devgone "$W/fl.out" $?
+	held && fail qgsd/devgone/not-held-when-idle "$(ls -l /proc/$DPID/fd | grep -- "$W/dev")" ||
+		pass qgsd/devgone/not-held-when-idle
+	rm -f "$W/dev"
+	cl devgone get --report "$W/report" --expect-error UNEXPECTED --name gone-unexpected
+	: >"$W/dev"
+	cl devgone get --report "$W/report" -o "$W/q.dev2" --name back-served
+	cmp -s "$W/want" "$W/q.dev2" && pass qgsd/devgone/back-quote-bytes ||
+		fail qgsd/devgone/back-quote-bytes "the quote differs"
+	stop devgone
+fi
+
 # -- 3b. peers: limits and fairness (UNIX peers are uids) ------------------------
 # Peer A is this script's uid (root), peer B uid 65534 (setpriv): B needs
 # the socket open to it (mode 0666), and a way into $W.

@@ -4,6 +4,11 @@
  * ioctls, so that many quotes are in flight at once (the driver queues
  * them) while the event loop stays free.  A worker only ever gets a whole,
  * validated request: slow clients are the event loop's business.
+ *
+ * Each quote opens the device and closes it after: between requests the
+ * daemon holds no reference to the driver, so it can be unloaded and
+ * loaded again (rmmod tdx_ext) under a running daemon, and a daemon
+ * started before the device exists answers UNEXPECTED until it does.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -42,31 +47,24 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static bool dev_gone(int err)
-{
-	return err == ENODEV || err == ENXIO || err == EBADF || err == ENOTTY;
-}
-
-/* One quote.  *fd is this worker's device fd, opened when needed. */
-static void quote(struct pool *p, int *fd, struct job *j)
+/* One quote, on a device fd of its own. */
+static void quote(struct pool *p, struct job *j)
 {
 	uint64_t t0 = now_ns();
-	int rc;
+	int rc, fd;
 
 	j->quote = NULL;
 	j->quote_len = 0;
 	j->tdx_status = 0;
-	if (*fd < 0) {
-		rc = tdxq_dev_open(p->device);
-		if (rc < 0) {
-			j->err = -rc;
-			j->ns = now_ns() - t0;
-			return;
-		}
-		*fd = rc;
+	fd = tdxq_dev_open(p->device);
+	if (fd < 0) {
+		j->err = -fd;
+		j->ns = now_ns() - t0;
+		return;
 	}
-	rc = tdxq_dev_get_quote(*fd, j->report, j->report_len, 0, &j->quote,
+	rc = tdxq_dev_get_quote(fd, j->report, j->report_len, 0, &j->quote,
 				&j->quote_len, &j->tdx_status);
+	close(fd);
 	j->err = -rc;
 	if (!rc && (!j->quote || !j->quote_len))
 		j->err = EIO;		/* never a success without a quote */
@@ -74,11 +72,6 @@ static void quote(struct pool *p, int *fd, struct job *j)
 		free(j->quote);
 		j->quote = NULL;
 		j->quote_len = 0;
-	}
-	/* The device went away (module reloaded?): open it again next time. */
-	if (dev_gone(j->err)) {
-		close(*fd);
-		*fd = -1;
 	}
 	j->ns = now_ns() - t0;
 }
@@ -119,7 +112,6 @@ static void *worker(void *arg)
 	struct pool *p = arg;
 	uint64_t one = 1;
 	struct conn *c;
-	int fd = -1;
 
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
@@ -132,7 +124,7 @@ static void *worker(void *arg)
 		}
 		pthread_mutex_unlock(&p->mu);
 
-		quote(p, &fd, conn_job(c));
+		quote(p, conn_job(c));
 
 		pthread_mutex_lock(&p->mu);
 		*conn_job_next(c) = p->done;
@@ -141,8 +133,6 @@ static void *worker(void *arg)
 		while (write(p->evfd, &one, sizeof(one)) < 0 && errno == EINTR)
 			;
 	}
-	if (fd >= 0)
-		close(fd);
 	return NULL;
 }
 
