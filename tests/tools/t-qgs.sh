@@ -485,8 +485,9 @@ if command -v systemd-socket-activate >/dev/null; then
 		"$C" --unix "$W/act.sock" --timeout 30 get --report "$W/report" \
 			--name socket-activated >"$W/cl.out" 2>"$W/cl.out.err"
 		relay qgsd/activation "$W/cl.out" $?
-		grep -q 'listening on systemd fd 3' "$LOG" &&
-			pass qgsd/activation/listen-fds || fail qgsd/activation/listen-fds "$(head -2 "$LOG" | tr '\n' ' ')"
+		# The listener is named by its path (getsockname), not "fd 3".
+		grep -qF "listening on systemd fd 3 (unix $W/act.sock)" "$LOG" &&
+			pass qgsd/activation/listen-fds-path || fail qgsd/activation/listen-fds-path "$(head -2 "$LOG" | tr '\n' ' ')"
 	else
 		fail qgsd/activation/socket "systemd-socket-activate did not listen"
 	fi

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <grp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -817,6 +818,27 @@ static int add_listener(int fd, const char *name, bool unlink_path)
 	return 0;
 }
 
+/* A UNIX socket's address for the log: its path, "@name", or unnamed. */
+static void unix_name(const struct sockaddr_storage *ss, socklen_t sl,
+		      char *buf, size_t len)
+{
+	const struct sockaddr_un *su = (const struct sockaddr_un *)ss;
+	size_t off = offsetof(struct sockaddr_un, sun_path), n;
+
+	if (sl <= off) {
+		snprintf(buf, len, "(unnamed)");
+		return;
+	}
+	n = sl - off;
+	if (su->sun_path[0]) {
+		snprintf(buf, len, "%.*s", (int)strnlen(su->sun_path, n),
+			 su->sun_path);
+		return;
+	}
+	/* abstract: "@" and the name, up to a NUL, as ss(8) shows it */
+	snprintf(buf, len, "@%.*s", (int)(n - 1), su->sun_path + 1);
+}
+
 /*
  * systemd's socket activation protocol (sd_listen_fds(3)), by hand: the
  * number of sockets taken; *vsock set when one of them is AF_VSOCK.
@@ -844,7 +866,7 @@ static int listen_fds_from_systemd(bool *vsock)
 		socklen_t sl = sizeof(ss);
 		int acc = 0, fl;
 		socklen_t al = sizeof(acc);
-		char name[160];
+		char name[192], path[120];
 
 		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &al) ||
 		    !acc || getsockname(fd, (struct sockaddr *)&ss, &sl)) {
@@ -855,17 +877,18 @@ static int listen_fds_from_systemd(bool *vsock)
 		fl = fcntl(fd, F_GETFL);
 		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 		fcntl(fd, F_SETFD, FD_CLOEXEC);
-		if (ss.ss_family == AF_UNIX)
-			snprintf(name, sizeof(name), "systemd fd %d (unix %.100s)",
-				 fd, ((struct sockaddr_un *)&ss)->sun_path);
-		else if (ss.ss_family == AF_VSOCK)
+		if (ss.ss_family == AF_UNIX) {
+			unix_name(&ss, sl, path, sizeof(path));
+			snprintf(name, sizeof(name), "systemd fd %d (unix %s)",
+				 fd, path);
+		} else if (ss.ss_family == AF_VSOCK) {
 			snprintf(name, sizeof(name), "systemd fd %d (vsock port %u)",
 				 fd, ((struct sockaddr_vm *)&ss)->svm_port);
-		if (ss.ss_family == AF_VSOCK)
 			*vsock = true;
-		else
+		} else {
 			snprintf(name, sizeof(name), "systemd fd %d (family %d)",
 				 fd, ss.ss_family);
+		}
 		if (!add_listener(fd, name, false))
 			got++;
 	}
