@@ -344,6 +344,43 @@ if start devgone LD_PRELOAD="$W/fakedev.so" FAKE_QUOTE_MS=300 -- --device "$W/de
 	stop devgone
 fi
 
+# -- 3c. quote size: above 8140 bytes a Linux guest behind QEMU cannot take it --
+# The fake pads its quote: 8140 bytes is within the limit, 8141 and 9000
+# are above; the daemon serves both, logs the first above once and
+# counts each.  tdx-quote info shows max_quote_size against the limit.
+if start big LD_PRELOAD="$W/fakedev.so" FAKE_QUOTE_PAD=8140 -- --device /dev/null; then
+	cl big get --report "$W/report" -o "$W/q.8140" --name quote-8140
+	stop big
+fi
+if start big2 LD_PRELOAD="$W/fakedev.so" FAKE_QUOTE_PAD=9000 -- --device /dev/null; then
+	cl big2 get --report "$W/report" -o "$W/q.9000" --name quote-9000-served
+	cl big2 get --raw --report "$W/report" -o "$W/q.9000r" --name raw-quote-9000-served
+	n=$(stat -c %s "$W/q.9000" 2>/dev/null)
+	[ "$n" = 9000 ] && pass qgsd/big2/quote-size || fail qgsd/big2/quote-size "$n bytes"
+	kill -USR1 "$DPID"
+	wait_for 10 grep -q 'counters (SIGUSR1)' "$LOG"
+	c=$(sed -n 's/.* quotes_over_guest_limit=\([0-9]*\).*/\1/p' "$LOG" | tail -1)
+	l=$(grep -c 'too big for a Linux guest' "$LOG")
+	[ "$c" = 2 ] && [ "$l" = 1 ] && pass qgsd/big2/over-guest-limit-counted-logged-once ||
+		fail qgsd/big2/over-guest-limit-counted-logged-once "counter $c, $l log lines"
+	stop big2
+fi
+grep -q 'too big for a Linux guest' "$W/big.log" &&
+	fail qgsd/big/8140-not-flagged "an 8140-byte quote was flagged" ||
+	pass qgsd/big/8140-not-flagged
+c=$(sed -n 's/.* quotes_over_guest_limit=\([0-9]*\).*/\1/p' "$W/big.log" | tail -1)
+[ "$c" = 0 ] && pass qgsd/big/8140-not-counted || fail qgsd/big/8140-not-counted "counter '$c'"
+TQ=$TOOLS_SAN/tdx-quote
+for m in 8192:'max_quote_size: 8192 (above 8140: too big' 8140:'max_quote_size: 8140 (within the 8140'; do
+	out=$(LD_PRELOAD="$W/fakedev.so" FAKE_MAX_QUOTE=${m%%:*} "$TQ" info --device /dev/null 2>&1)
+	grep -qF "${m#*:}" <<<"$out" && pass "qgsd/tdx-quote-info/max-quote-size-${m%%:*}" ||
+		fail "qgsd/tdx-quote-info/max-quote-size-${m%%:*}" "$(grep max_quote <<<"$out")"
+done
+out=$(LD_PRELOAD="$W/fakedev.so" "$TQ" info --json --device /dev/null 2>&1)
+grep -q '"max_quote_size": 8192, "guest_quote_limit": 8140' <<<"$out" &&
+	pass qgsd/tdx-quote-info/json-guest-limit ||
+	fail qgsd/tdx-quote-info/json-guest-limit "$(head -c 300 <<<"$out")"
+
 # -- 3b. peers: limits and fairness (UNIX peers are uids) ------------------------
 # Peer A is this script's uid (root), peer B uid 65534 (setpriv): B needs
 # the socket open to it (mode 0666), and a way into $W.

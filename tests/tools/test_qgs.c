@@ -607,10 +607,12 @@ int main(void)
 /*
  * A fake /dev/tdx_quote for the daemon's host tests: ioctl() with the two
  * TDX_QUOTE_* numbers, on any fd, answers like the driver would.  GET_INFO:
- * ready, max_quote_size 8192.  GET_QUOTE: after FAKE_QUOTE_MS (default 20)
- * milliseconds, the quote "FAKEQUOTE:" followed by the input; with
- * FAKE_QUOTE_FAIL=errno-number set, that error instead.  Every other ioctl
- * goes to the real one.
+ * ready, max_quote_size FAKE_MAX_QUOTE (default 8192).  GET_QUOTE: after
+ * FAKE_QUOTE_MS (default 20) milliseconds, the quote "FAKEQUOTE:"
+ * followed by the input, and with FAKE_QUOTE_PAD=N as many 'p' bytes as
+ * make it N bytes long; ENOSPC with the size when out_len is short; with
+ * FAKE_QUOTE_FAIL=errno-number set, that error instead.  Every other
+ * ioctl goes to the real one.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -629,7 +631,7 @@ int ioctl(int fd, unsigned long req, ...)
 {
 	static const char tag[] = "FAKEQUOTE:";
 	int (*real)(int, unsigned long, ...);
-	const char *fail, *ms;
+	const char *fail, *ms, *pad, *max;
 	va_list ap;
 	void *arg;
 
@@ -644,7 +646,8 @@ int ioctl(int fd, unsigned long req, ...)
 		i->abi_version = TDX_QUOTE_ABI_VERSION;
 		i->backend = TDX_QUOTE_BACKEND_SIM;
 		i->state = TDX_QUOTE_STATE_READY;
-		i->max_quote_size = FAKE_MAX;
+		max = getenv("FAKE_MAX_QUOTE");
+		i->max_quote_size = max ? (uint32_t)atol(max) : FAKE_MAX;
 		i->max_input_size = TDX_QUOTE_MAX_INPUT;
 		return 0;
 	}
@@ -671,10 +674,14 @@ int ioctl(int fd, unsigned long req, ...)
 			return -1;
 		}
 		r->quote_len = (uint32_t)(sizeof(tag) - 1 + r->in_len);
+		pad = getenv("FAKE_QUOTE_PAD");
+		if (pad && (uint32_t)atol(pad) > r->quote_len)
+			r->quote_len = (uint32_t)atol(pad);
 		if (r->out_len < r->quote_len) {
 			errno = ENOSPC;
 			return -1;
 		}
+		memset((void *)(uintptr_t)r->out_ptr, 'p', r->quote_len);
 		memcpy((void *)(uintptr_t)r->out_ptr, tag, sizeof(tag) - 1);
 		memcpy((uint8_t *)(uintptr_t)r->out_ptr + sizeof(tag) - 1,
 		       (const void *)(uintptr_t)r->in_ptr, r->in_len);

@@ -33,6 +33,14 @@
 #define QGS_MAX_MSG_LIMIT	(1u << 20)
 /* The largest quote it sends (TDXQ_MAX_QUOTE_SIZE). */
 #define QGS_MAX_QUOTE		(16u << 20)
+/*
+ * The largest quote that reaches a Linux guest through QEMU: Linux's
+ * tdx-guest driver gives GetQuote an 8 KiB shared buffer; QEMU
+ * (target/i386/kvm/tdx.c) keeps its 24-byte GetQuote header out of it and
+ * (tdx-quote-generator.c) takes a QGS reply of at most the rest, less the
+ * 4-byte prefix: 8192 - 24 - 4 - 24 (GET_QUOTE_RESP's fixed part) = 8140.
+ */
+#define QGS_GUEST_QUOTE_MAX	8140
 /* Room for any error reply, length prefix included. */
 #define QGS_ERR_REPLY_MAX	(QGS_PREFIX_SIZE + QGS_HDR_SIZE + 32)
 /* Room for the head of a success reply: prefix, header, two sizes. */

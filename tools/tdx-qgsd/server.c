@@ -113,6 +113,7 @@ static struct {
 	struct peer *peers;
 	unsigned int n_conns, n_working;
 	int told_td;		/* logged that td 0 is refused */
+	bool told_big;		/* logged a quote above QGS_GUEST_QUOTE_MAX */
 	bool draining;
 	struct pool *pool;
 	/*
@@ -128,6 +129,7 @@ static struct {
 	struct {
 		uint64_t accepted, quotes_ok, quotes_failed, raw;
 		uint64_t write_timeouts, client_gone, idle, log_suppressed;
+		uint64_t over_guest_limit;
 		uint64_t rejected[QGS_R__COUNT];
 		uint64_t quote_ns;
 	} n;
@@ -218,7 +220,7 @@ static void log_counters(const char *when)
 	}
 	rl_tick(true);
 	qlog(LOG_NOTICE,
-	     "counters (%s): accepted=%llu active=%u working=%u quotes_ok=%llu quotes_failed=%llu raw=%llu rejected=%llu write_timeouts=%llu client_gone=%llu idle=%llu log_suppressed=%llu quote_ms_avg=%llu%s",
+	     "counters (%s): accepted=%llu active=%u working=%u quotes_ok=%llu quotes_failed=%llu raw=%llu rejected=%llu write_timeouts=%llu client_gone=%llu idle=%llu log_suppressed=%llu quotes_over_guest_limit=%llu quote_ms_avg=%llu%s",
 	     when, (unsigned long long)S.n.accepted, S.n_conns, S.n_working,
 	     (unsigned long long)S.n.quotes_ok,
 	     (unsigned long long)S.n.quotes_failed,
@@ -227,6 +229,7 @@ static void log_counters(const char *when)
 	     (unsigned long long)S.n.client_gone,
 	     (unsigned long long)S.n.idle,
 	     (unsigned long long)S.n.log_suppressed,
+	     (unsigned long long)S.n.over_guest_limit,
 	     (unsigned long long)(S.n.quotes_ok + S.n.quotes_failed ?
 		S.n.quote_ns / 1000000 / (S.n.quotes_ok + S.n.quotes_failed) : 0),
 	     rej);
@@ -461,6 +464,14 @@ static void job_done(struct conn *c)
 		c->tail_len = 0;
 	} else {
 		S.n.quotes_ok++;
+		if (j->quote_len > QGS_GUEST_QUOTE_MAX) {
+			S.n.over_guest_limit++;
+			if (!S.told_big) {
+				S.told_big = true;
+				qlog(LOG_WARNING, "%s: a quote of %zu bytes: above %u, too big for a Linux guest's GetQuote through QEMU (its 8 KiB buffer); served, and counted as quotes_over_guest_limit (logged once)",
+				     c->peer, j->quote_len, QGS_GUEST_QUOTE_MAX);
+			}
+		}
 		c->tail = j->quote;
 		c->tail_len = j->quote_len;
 		qlog(LOG_DEBUG, "%s: quote of %zu bytes in %llu us", c->peer,

@@ -13,6 +13,7 @@
 #include <linux/tdx_quote.h>
 
 #include "cli.h"
+#include "qgs.h"
 
 static const char *const sysfs_attrs[] = {
 	"backend", "state", "features", "pool_pages", "pool_kib",
@@ -73,13 +74,14 @@ int cmd_info(int argc, char **argv)
 	if (json) {
 		printf("{\"device\": ");
 		json_str(stdout, dev);
-		printf(", \"abi_version\": %u, \"backend\": \"%s\", \"backend_id\": %u, \"simulated\": %s, \"state\": \"%s\", \"state_id\": %u, \"features\": \"0x%016" PRIx64 "\", \"pool_pages\": %" PRIu64 ", \"max_quote_size\": %u, \"max_input_size\": %u, \"quotes\": %" PRIu64 ", \"quote_errors\": %" PRIu64 ", \"seamcalls\": %" PRIu64 ", \"resumes\": %" PRIu64 ", \"sysfs\": {",
+		printf(", \"abi_version\": %u, \"backend\": \"%s\", \"backend_id\": %u, \"simulated\": %s, \"state\": \"%s\", \"state_id\": %u, \"features\": \"0x%016" PRIx64 "\", \"pool_pages\": %" PRIu64 ", \"max_quote_size\": %u, \"guest_quote_limit\": %u, \"max_input_size\": %u, \"quotes\": %" PRIu64 ", \"quote_errors\": %" PRIu64 ", \"seamcalls\": %" PRIu64 ", \"resumes\": %" PRIu64 ", \"sysfs\": {",
 		       info.abi_version, backend_name(info.backend),
 		       info.backend,
 		       info.backend == TDX_QUOTE_BACKEND_SIM ? "true" : "false",
 		       state_name(info.state), info.state,
 		       (uint64_t)info.features, (uint64_t)info.pool_pages,
-		       info.max_quote_size, info.max_input_size,
+		       info.max_quote_size, QGS_GUEST_QUOTE_MAX,
+		       info.max_input_size,
 		       (uint64_t)info.quotes, (uint64_t)info.quote_errors,
 		       (uint64_t)info.seamcalls, (uint64_t)info.resumes);
 		for (k = 0; k < N_SYSFS; k++) {
@@ -102,7 +104,13 @@ int cmd_info(int argc, char **argv)
 	printf("state: %s\n", state_name(info.state));
 	printf("features: 0x%016" PRIx64 "\n", (uint64_t)info.features);
 	printf("pool_pages: %" PRIu64 "\n", (uint64_t)info.pool_pages);
-	printf("max_quote_size: %u\n", info.max_quote_size);
+	/* What a guest behind QEMU can take (docs/qgsd.md). */
+	if (info.max_quote_size > QGS_GUEST_QUOTE_MAX)
+		printf("max_quote_size: %u (above %u: too big for a Linux guest's GetQuote through QEMU)\n",
+		       info.max_quote_size, QGS_GUEST_QUOTE_MAX);
+	else
+		printf("max_quote_size: %u (within the %u of a Linux guest's GetQuote through QEMU)\n",
+		       info.max_quote_size, QGS_GUEST_QUOTE_MAX);
 	printf("max_input_size: %u\n", info.max_input_size);
 	printf("quotes: %" PRIu64 "\n", (uint64_t)info.quotes);
 	printf("quote_errors: %" PRIu64 "\n", (uint64_t)info.quote_errors);
