@@ -315,7 +315,13 @@ fi
 # -- 3a. the device: opened per quote, never held idle; may come and go ---------
 # $W/dev stands in for /dev/tdx_quote (the shim answers the ioctls on any
 # fd): missing at start, created, removed, created again.
-held() { ls -l "/proc/$DPID/fd" 2>/dev/null | grep -q -- "-> $W/dev\$"; }
+held() {	# the daemon has an fd of $W/dev open
+	local f
+	for f in /proc/"$DPID"/fd/*; do
+		[ "$(readlink "$f" 2>/dev/null)" = "$W/dev" ] && return 0
+	done
+	return 1
+}
 rm -f "$W/dev"
 if start devgone LD_PRELOAD="$W/fakedev.so" FAKE_QUOTE_MS=300 -- --device "$W/dev" --workers 2; then
 	cl devgone get --report "$W/report" --expect-error UNEXPECTED --name missing-at-start-unexpected
@@ -333,7 +339,7 @@ if start devgone LD_PRELOAD="$W/fakedev.so" FAKE_QUOTE_MS=300 -- --device "$W/de
 		fail qgsd/devgone/held-during-quote "no fd of $W/dev seen during a quote"
 	wait $fpid
 	relay qgsd/devgone "$W/fl.out" $?
-	held && fail qgsd/devgone/not-held-when-idle "$(ls -l /proc/$DPID/fd | grep -- "$W/dev")" ||
+	held && fail qgsd/devgone/not-held-when-idle "an fd of $W/dev open after the reply" ||
 		pass qgsd/devgone/not-held-when-idle
 	rm -f "$W/dev"
 	cl devgone get --report "$W/report" --expect-error UNEXPECTED --name gone-unexpected
