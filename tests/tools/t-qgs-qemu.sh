@@ -22,11 +22,11 @@
 #
 #   tools/qgsd-qemu/fake/*     the fake device of tests/tools/test_qgs.c
 #       (LD_PRELOAD): quotes with 8 KiB and 4 KiB guest buffers and a
-#       minor-0 request; report size 0 and 4097 (INVALID_PARAMETER); major
-#       2 (INVALID_VERSION); error_code set (INVALID_CODE); a header size
-#       and a report_size that do not add up, length prefix 0 and above
-#       max_message_size, a body shorter than a header, a half-closed
-#       request (INVALID_SIZE); type 7 (INVALID_TYPE); a connection over
+#       minor-0 request; report size 0 and 4097 (INVALID_PARAMETER);
+#       error_code set (INVALID_CODE); a report_size that does not add up
+#       and a half-closed request (INVALID_SIZE); a frame that is not one
+#       by Intel's test (major 2: an Intel raw request, answered with a
+#       bare quote QEMU cannot decode, as from Intel's QGS); a connection over
 #       max_connections (UNEXPECTED: the daemon is stopped with SIGSTOP
 #       while the client connects and writes, so the request is always
 #       written before the daemon answers and closes); and, as a check
@@ -177,8 +177,6 @@ same() {
 E_UNEXPECTED="qgs error 0x12001 UNEXPECTED"
 E_OOM="qgs error 0x12002 OUT_OF_MEMORY"
 E_PARAM="qgs error 0x12003 INVALID_PARAMETER"
-E_VERSION="qgs error 0x12004 INVALID_VERSION"
-E_TYPE="qgs error 0x12005 INVALID_TYPE"
 E_SIZE="qgs error 0x12006 INVALID_SIZE"
 E_CODE="qgs error 0x12007 INVALID_CODE"
 
@@ -251,15 +249,17 @@ if start fake LD_PRELOAD="$W/fakedev.so" -- --device /dev/null --config "$W/fake
 		same fake/quote-minor-0-bytes "$W/want" "$W/q.m0"
 	qc fake/report-size-0 "$E_PARAM" --report-size 0
 	qc fake/report-size-4097 "$E_PARAM" --report-size 4097
-	qc fake/major-2 "$E_VERSION" --report "$W/report" --major 2
 	qc fake/error-code-set "$E_CODE" --report "$W/report" --error-code 1
-	qc fake/header-size-mismatch "$E_SIZE" --report "$W/report" --size 1000
 	qc fake/report-size-field-mismatch "$E_SIZE" --report "$W/report" --report-size-field 1000
-	qc fake/length-prefix-0 "$E_SIZE" --report "$W/report" --prefix 0 --send-bytes 4
-	qc fake/length-prefix-too-large "$E_SIZE" --report "$W/report" --prefix 70000
-	qc fake/body-shorter-than-header "$E_SIZE" --report "$W/report" --prefix 8 --send-bytes 12
 	qc fake/half-closed "$E_SIZE" --report "$W/report" --send-bytes 100 --shut-wr
-	qc fake/type-7 "$E_TYPE" --report "$W/report" --type 7
+	# A frame that fails Intel's test for one (length prefix 0, header
+	# size not the prefix, major version not 1, type 6 or above) is an
+	# Intel raw request (docs/qgsd.md): its first 1024 bytes are the
+	# report and the answer is the bare quote, which QEMU, like any
+	# framed client, cannot decode.  QEMU never sends such a frame;
+	# tests/tools/t-qgs.sh tests raw mode itself.
+	qc fake/major-2-is-raw "invalid reply: message length * above the 8164 the buffer holds, and the frame ends after 1034 bytes" \
+		--report "$W/report" --major 2
 	qc fake/collateral-reply-not-for-qemu "invalid reply: message type 3, not GET_QUOTE_RESP" \
 		--report "$W/report" --type 2
 
