@@ -14,15 +14,21 @@
 #   3. the modules DKMS built for the backports kernel, booted in QEMU with
 #      that kernel's Debian image (tests/vm/run.sh --modules): backend=sim,
 #      a quote verified in the guest and on the host
-#   4. apt-get purge: nothing of them left in the root
+#   4. the root as a real system (tests/pkg/systemd-vm.sh): an overlay of
+#      it booted in QEMU with trixie's 6.12, systemd as PID 1 and udev; the
+#      packaged units, udev rule and DKMS-built modules at work (a quote
+#      from a tdx-quote user through tdx-qgsd.socket, restarts, the driver
+#      reloaded and loaded late, the units' security score)
+#   5. apt-get purge: nothing of them left in the root
 #
 # Whatever a previous run left in the root is purged first.
 #
 #   tests/pkg/debian13.sh [--results FILE] [--no-vm]
 #
 # Prints "PASS deb13/NAME" / "FAIL deb13/NAME: reason" and ends with "deb13:
-# N passed, M failed"; the VM's results (deb13/trixie-bpo/NAME) are counted
-# on tests/vm/run.sh's own line.
+# N passed, M failed"; the VMs' results (deb13/trixie-bpo/NAME,
+# deb13/systemd/NAME) are counted on tests/vm/run.sh's and systemd-vm.sh's
+# own lines.
 
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -153,7 +159,17 @@ if [ $installed = 1 ] && [ $vm = 1 ]; then
 	booted_is_dkms deb13 "$dkmsdir" trixie-bpo
 fi
 
-# --- 4. purge ---------------------------------------------------------------------
+# --- 4. a real system: systemd, udev, the units ----------------------------------
+sys_rc=0
+if [ $installed = 1 ] && [ $vm = 1 ]; then
+	log "booting the root with systemd in QEMU (trixie, $KVER_TRIXIE)"
+	"$here/systemd-vm.sh" --prefix deb13/ ${results:+--results "$results"}
+	sys_rc=$?
+	[ $sys_rc != 2 ] ||
+		res FAIL deb13/systemd/vm "tests/pkg/systemd-vm.sh could not run (exit 2; see above)"
+fi
+
+# --- 5. purge ---------------------------------------------------------------------
 if [ $installed = 1 ]; then
 	if in_root apt-get purge -y "${PKGS[@]}" >"$logs/purge.log" 2>&1; then
 		res PASS deb13/purge
@@ -173,4 +189,4 @@ if [ $installed = 1 ]; then
 fi
 
 echo "deb13: $npass passed, $nfail failed"
-[ $nfail = 0 ] && [ $vm_rc = 0 ]
+[ $nfail = 0 ] && [ $vm_rc = 0 ] && [ $sys_rc = 0 ]
