@@ -14,7 +14,7 @@
 #                     daemon socket-activated) gets a quote that verifies
 #                     against the simulator's root (--profile
 #                     tdx-ext-simulator) with the TD's REPORTDATA
-#   other-user-denied a user not in the group cannot connect
+#   other-user-denied a user not in the group cannot connect (EACCES)
 #   restart           systemctl restart tdx-qgsd: the socket stays, the
 #                     next request succeeds
 #   stop-activate     systemctl stop tdx-qgsd: the next request starts it
@@ -97,8 +97,10 @@ request quote "$USER_IN"
 if out=$(runuser -u "$USER_OUT" -- qgs_client --unix "$SOCK" --timeout 10 get \
 		--report "$W/report.bin" -o "$W/other.cbor" --name get 2>&1); then
 	t_fail other-user-denied "$USER_OUT, not in tdx-quote, got a reply"
-else
+elif grep -q 'connect: Permission denied' <<<"$out"; then
 	t_ok other-user-denied
+else
+	t_fail other-user-denied "$USER_OUT: not the EACCES of connect: $(tail -2 <<<"$out" | tr '\n' ' ')"
 fi
 
 # --- restart, stop: the socket stays ------------------------------------------
