@@ -512,7 +512,12 @@ static int one_request(const struct opts *o, bool raw, uint8_t **q,
 		snprintf(why, why_len, "connect: %s", strerror(errno));
 		return -1;
 	}
-	if (send_all(fd, buf, n)) {
+	/*
+	 * A daemon that refuses a connection at accept (too many, a denied
+	 * peer) answers and closes before reading: the request may then meet
+	 * EPIPE or ECONNRESET, and the reply is still there to be read.
+	 */
+	if (send_all(fd, buf, n) && errno != EPIPE && errno != ECONNRESET) {
 		snprintf(why, why_len, "send: %s", strerror(errno));
 		close(fd);
 		return -1;
