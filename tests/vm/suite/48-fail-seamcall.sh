@@ -15,6 +15,19 @@
 # - a load without the fault then brings everything up.
 . /tests/lib.sh
 
+# The walk does not depend on the kernel (the counter is the driver's own):
+# Debian 12's 6.1 and 6.12 and the debug kernel (KASAN, lockdep, kmemleak)
+# run it; Debian 13's 6.12 and the backports 7.3 leave it out, for time
+# (a minute each under TCG).
+case "$(uname -r)" in
+6.1.0-*-amd64 | 6.12.*+deb12-amd64) ;;
+*)
+	if ! t_kasan; then
+		echo "[test] fail-seamcall: left out on $(uname -r) (run on Debian 12's kernels and the debug kernel)"
+		exit 0
+	fi ;;
+esac
+
 S=/sys/class/misc/tdx_quote
 D=$SIM_DBG
 POOL=1024
