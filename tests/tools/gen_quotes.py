@@ -931,6 +931,14 @@ class Gen:
             leaf_kw=dict(hash_alg=hashes.SHA256()))
         one('sha256_root', 'root self-signed ecdsa-with-SHA256',
             root=mkcert('test root sha256_root', hash_alg=hashes.SHA256()))
+        for name, bag in (('root_bad_self_signature', None),
+                          ('root_bad_self_signature_in_bag',
+                           lambda r, ii, lf: [lf.der, ii[0].der, r.der])):
+            rn = mkname('test root ' + name)
+            one(name, 'pinned root whose self-signature does not verify: '
+                'trusted as a copy of the pinned root, its own signature '
+                'is not checked (step 15)', expect=0, bag=bag,
+                root=mkcert('', _Iss(new_key(), rn), subject=rn))
         one('rsa_intermediate', 'intermediate key RSA-2048',
             inter_kw={0: dict(key=rsa.generate_private_key(65537, 2048),
                               hash_alg=hashes.SHA384())},

@@ -964,9 +964,11 @@ def _verify(buf, roots, policy, now, out):
         if not nb <= now <= na:
             raise Fail(UNTRUSTED, 'outside the validity period: %s' %
                        c.name(), step(14))
-    # 15
-    for i, c in enumerate(chain):
-        check_sig(c, chain[i + 1] if i + 1 < len(chain) else c)
+    # 15: each certificate below the root with its issuer's key; the
+    # root's own signature is not checked (it is trusted as a copy of a
+    # pinned root, step 12)
+    for i, c in enumerate(chain[:-1]):
+        check_sig(c, chain[i + 1])
     # 16
     dice = []
     for c in chain:

@@ -1353,8 +1353,31 @@ static void chain_info(struct tdxq_chain_info *ci, X509 *x,
 	EVP_Digest(der, len, ci->sha256, NULL, EVP_sha256(), NULL);
 }
 
+/*
+ * Which certificate an error message names: "certificate N (subject)" of
+ * the quote, or "the root".  The text is made only when a message needs
+ * it: formatting a name costs more than the rule it would describe.
+ */
+struct label {
+	X509 *x;
+	long idx;			/* index in the quote; -1: the root */
+	char buf[200];
+};
+
+static const char *lbl(struct label *lb)
+{
+	char subj[160];
+
+	if (lb->idx < 0)
+		return "the root";
+	tdxq_name_text(X509_get_subject_name(lb->x), subj, sizeof(subj));
+	snprintf(lb->buf, sizeof(lb->buf), "certificate %ld (%s)", lb->idx,
+		 subj);
+	return lb->buf;
+}
+
 /* Step 13 for one certificate. */
-static enum tdxq_status cert_basics(X509 *x, time_t now, const char *what,
+static enum tdxq_status cert_basics(X509 *x, time_t now, struct label *lb,
 				    struct tdxq_err *e)
 {
 	const ASN1_TIME *nb = X509_get0_notBefore(x);
@@ -1362,36 +1385,36 @@ static enum tdxq_status cert_basics(X509 *x, time_t now, const char *what,
 	int c1, c2;
 
 	if (X509_get_version(x) != X509_VERSION_3) {
-		tdxq_seterr(e, "%s is not an X.509 v3 certificate", what);
+		tdxq_seterr(e, "%s is not an X.509 v3 certificate", lbl(lb));
 		return TDXQ_UNTRUSTED;
 	}
 	if (X509_get_signature_nid(x) != NID_ecdsa_with_SHA384) {
-		tdxq_seterr(e, "%s is not signed with ecdsa-with-SHA384", what);
+		tdxq_seterr(e, "%s is not signed with ecdsa-with-SHA384", lbl(lb));
 		return TDXQ_UNTRUSTED;
 	}
 	if (!is_p384(x)) {
-		tdxq_seterr(e, "%s has no EC P-384 public key", what);
+		tdxq_seterr(e, "%s has no EC P-384 public key", lbl(lb));
 		return TDXQ_UNTRUSTED;
 	}
 	c1 = nb ? ASN1_TIME_cmp_time_t(nb, now) : -2;
 	c2 = na ? ASN1_TIME_cmp_time_t(na, now) : -2;
 	if (c1 == -2 || c2 == -2) {
-		tdxq_seterr(e, "%s has an unreadable validity period", what);
+		tdxq_seterr(e, "%s has an unreadable validity period", lbl(lb));
 		return TDXQ_UNTRUSTED;
 	}
 	if (c1 > 0) {
-		tdxq_seterr(e, "%s is not yet valid", what);
+		tdxq_seterr(e, "%s is not yet valid", lbl(lb));
 		return TDXQ_UNTRUSTED;
 	}
 	if (c2 < 0) {
-		tdxq_seterr(e, "%s has expired", what);
+		tdxq_seterr(e, "%s has expired", lbl(lb));
 		return TDXQ_UNTRUSTED;
 	}
 	return TDXQ_OK;
 }
 
 /* Step 15 for an issuer with `below` intermediates under it. */
-static enum tdxq_status issuer_rules(X509 *x, long below, const char *what,
+static enum tdxq_status issuer_rules(X509 *x, long below, struct label *lb,
 				     struct tdxq_err *e)
 {
 	enum tdxq_status s = TDXQ_UNTRUSTED;
@@ -1401,23 +1424,23 @@ static enum tdxq_status issuer_rules(X509 *x, long below, const char *what,
 
 	if (get_ext(x, NID_basic_constraints, (void **)&bc) <= 0 || !bc->ca) {
 		tdxq_seterr(e, "%s issues certificates but is not a CA (basicConstraints)",
-		       what);
+		       lbl(lb));
 		goto out;
 	}
 	if (get_ext(x, NID_key_usage, (void **)&ku) <= 0 ||
 	    !ASN1_BIT_STRING_get_bit(ku, 5)) {
 		tdxq_seterr(e, "%s issues certificates but its keyUsage lacks keyCertSign",
-		       what);
+		       lbl(lb));
 		goto out;
 	}
 	if (bc->pathlen) {
 		if (!ASN1_INTEGER_get_int64(&pl, bc->pathlen) || pl < 0) {
-			tdxq_seterr(e, "%s has a bad pathLenConstraint", what);
+			tdxq_seterr(e, "%s has a bad pathLenConstraint", lbl(lb));
 			goto out;
 		}
 		if (below > pl) {
 			tdxq_seterr(e, "%s: pathLenConstraint %" PRId64 " exceeded (%ld intermediates below)",
-			       what, pl, below);
+			       lbl(lb), pl, below);
 			goto out;
 		}
 	}
@@ -1451,7 +1474,7 @@ static int ext_processed(const ASN1_OBJECT *o)
  * certificate's extensions), every critical one is processed here, and
  * the TCG DICE ones parse (their TCB info is added to l; l may be NULL).
  */
-static enum tdxq_status ext_check(X509 *x, const char *what, size_t cert,
+static enum tdxq_status ext_check(X509 *x, struct label *lb, size_t cert,
 				  struct tcb_list *l, struct tdxq_err *e)
 {
 	int i, j, r, n = X509_get_ext_count(x);
@@ -1469,7 +1492,7 @@ static enum tdxq_status ext_check(X509 *x, const char *what, size_t cert,
 		for (j = 0; j < i; j++) {
 			if (!OBJ_cmp(o, X509_EXTENSION_get_object(
 						X509_get_ext(x, j)))) {
-				tdxq_seterr(e, "%s has an extension twice", what);
+				tdxq_seterr(e, "%s has an extension twice", lbl(lb));
 				return TDXQ_UNTRUSTED;
 			}
 		}
@@ -1479,7 +1502,7 @@ static enum tdxq_status ext_check(X509 *x, const char *what, size_t cert,
 			if (OBJ_obj2txt(oid, sizeof(oid), o, 1) <= 0)
 				snprintf(oid, sizeof(oid), "?");
 			tdxq_seterr(e, "%s has an unrecognised critical extension %s",
-				    what, oid);
+				    lbl(lb), oid);
 			return TDXQ_UNTRUSTED;
 		}
 		if (dice_ext_kind(o, &ob, &on)) {
@@ -1495,7 +1518,7 @@ static enum tdxq_status ext_check(X509 *x, const char *what, size_t cert,
 			if (r) {
 				tdxq_step(e, 17);
 				tdxq_seterr(e, "%s has a malformed TCG DICE extension",
-					    what);
+					    lbl(lb));
 				return TDXQ_UNTRUSTED;
 			}
 			continue;
@@ -1504,13 +1527,13 @@ static enum tdxq_status ext_check(X509 *x, const char *what, size_t cert,
 			continue;
 		if (!data || !der_ok(ASN1_STRING_get0_data(data),
 				     ASN1_STRING_length(data), 0)) {
-			tdxq_seterr(e, "%s has an extension that is not DER", what);
+			tdxq_seterr(e, "%s has an extension that is not DER", lbl(lb));
 			return TDXQ_UNTRUSTED;
 		}
 		d = X509V3_EXT_d2i(ext);
 		if (!d) {
 			ERR_clear_error();
-			tdxq_seterr(e, "%s has an undecodable extension", what);
+			tdxq_seterr(e, "%s has an undecodable extension", lbl(lb));
 			return TDXQ_UNTRUSTED;
 		}
 		if (OBJ_obj2nid(o) == NID_basic_constraints) {
@@ -1525,7 +1548,7 @@ static enum tdxq_status ext_check(X509 *x, const char *what, size_t cert,
 				BASIC_CONSTRAINTS_free(bc);
 				ERR_clear_error();
 				tdxq_seterr(e, "%s has an invalid basicConstraints",
-				       what);
+				       lbl(lb));
 				return TDXQ_UNTRUSTED;
 			}
 		}
@@ -1706,6 +1729,9 @@ struct vctx {
 	size_t n_path;
 	const struct root *root;
 	int root_in_bag;			/* bag index, or -1 */
+	int top_sig_ok;				/* the top of the path's
+						 * signature checked (step 15)
+						 * while choosing its root */
 	struct tcb_list tcb;			/* of the path, then the root */
 };
 
@@ -1835,6 +1861,7 @@ static enum tdxq_status build_path(struct vctx *v, struct tdxq_err *e)
 					v->q->certs[cur].len,
 					X509_get0_pubkey(rx))) {
 				r = &v->t->r[i];
+				v->top_sig_ok = 1;
 				break;
 			}
 		}
@@ -1863,19 +1890,20 @@ static enum tdxq_status check_path(struct vctx *v, time_t now,
 				   struct tdxq_err *e)
 {
 	X509 *root = v->root->x;
+	struct label lb = { NULL, -1, "" }, rl = { NULL, -1, "" };
 	enum tdxq_status s;
-	char what[200];
 	size_t i, j;
 
 	tdxq_step(e, 13);
 	for (i = 0; i < v->n; i++) {
 		for (j = 0; j < v->n_path && v->path[j] != i; j++)
 			;
+		lb.x = v->x[i];
+		lb.idx = (long)i;
 		if (j < v->n_path) {
 			if (self_issued(v->x[i]) && !pinned_copy(v, i)) {
-				cert_label(v, i, what, sizeof(what));
 				tdxq_seterr(e, "%s is self-signed but not a pinned root",
-				       what);
+				       lbl(&lb));
 				return TDXQ_UNTRUSTED;
 			}
 			continue;
@@ -1884,61 +1912,68 @@ static enum tdxq_status check_path(struct vctx *v, time_t now,
 		    !memcmp(v->root->der, v->q->certs[i].der,
 			    v->root->len))
 			continue;
-		cert_label(v, i, what, sizeof(what));
 		if (self_issued(v->x[i]) && !pinned_copy(v, i))
 			tdxq_seterr(e, "%s is self-signed but not a pinned root",
-			       what);
+			       lbl(&lb));
 		else
-			tdxq_seterr(e, "%s is not on the path to the root", what);
+			tdxq_seterr(e, "%s is not on the path to the root",
+				    lbl(&lb));
 		return TDXQ_UNTRUSTED;
 	}
 	tdxq_step(e, 14);
 	for (i = 0; i < v->n_path; i++) {
-		cert_label(v, v->path[i], what, sizeof(what));
-		s = cert_basics(v->x[v->path[i]], now, what, e);
+		lb.x = v->x[v->path[i]];
+		lb.idx = (long)v->path[i];
+		s = cert_basics(lb.x, now, &lb, e);
 		if (s)
 			return s;
 	}
-	s = cert_basics(root, now, "the root", e);
+	s = cert_basics(root, now, &rl, e);
 	if (s)
 		return s;
+	/*
+	 * Step 15: each certificate on the path with its issuer's key; the
+	 * signature of the top one was already checked if build_path() chose
+	 * its root by it.  The root's own signature is not checked: it is
+	 * trusted as a byte-identical copy of a pinned root, whatever it
+	 * says about itself.
+	 */
 	tdxq_step(e, 15);
 	for (i = 0; i < v->n_path; i++) {
 		X509 *iss = i + 1 < v->n_path ? v->x[v->path[i + 1]] : root;
 		const struct tdxq_cert *c = &v->q->certs[v->path[i]];
 
+		if (i + 1 == v->n_path && v->top_sig_ok)
+			continue;
 		if (!cert_sig_ok(v->x[v->path[i]], c->der, c->len,
 				 X509_get0_pubkey(iss))) {
-			cert_label(v, v->path[i], what, sizeof(what));
+			lb.x = v->x[v->path[i]];
+			lb.idx = (long)v->path[i];
 			tdxq_seterr(e, "%s: its signature does not verify with its issuer's key",
-			       what);
+			       lbl(&lb));
 			return TDXQ_UNTRUSTED;
 		}
 	}
-	if (!cert_sig_ok(root, v->root->der, v->root->len,
-			 X509_get0_pubkey(root))) {
-		tdxq_seterr(e, "the root is not self-signed");
-		return TDXQ_UNTRUSTED;
-	}
 	tdxq_step(e, 16);		/* 17 set by ext_check */
 	for (i = 0; i < v->n_path; i++) {
-		cert_label(v, v->path[i], what, sizeof(what));
-		s = ext_check(v->x[v->path[i]], what, i, &v->tcb, e);
+		lb.x = v->x[v->path[i]];
+		lb.idx = (long)v->path[i];
+		s = ext_check(lb.x, &lb, i, &v->tcb, e);
 		if (s)
 			return s;
 	}
-	s = ext_check(root, "the root", v->n_path, &v->tcb, e);
+	s = ext_check(root, &rl, v->n_path, &v->tcb, e);
 	if (s)
 		return s;
 	tdxq_step(e, 18);		/* intermediates, then the root */
 	for (i = 1; i < v->n_path; i++) {
-		cert_label(v, v->path[i], what, sizeof(what));
-		s = issuer_rules(v->x[v->path[i]], (long)i - 1, what, e);
+		lb.x = v->x[v->path[i]];
+		lb.idx = (long)v->path[i];
+		s = issuer_rules(lb.x, (long)i - 1, &lb, e);
 		if (s)
 			return s;
 	}
-	s = issuer_rules(root, v->n_path ? (long)v->n_path - 1 : 0, "the root",
-			 e);
+	s = issuer_rules(root, v->n_path ? (long)v->n_path - 1 : 0, &rl, e);
 	if (s)
 		return s;
 	tdxq_step(e, 19);
