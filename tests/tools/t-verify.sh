@@ -98,6 +98,99 @@ ${py:-none} ($why)"
 	fi
 done <"$W/list"
 
+# ---- the same vectors in batches ----------------------------------------
+# `tdx-quote verify --batch` of every vector sharing the same arguments
+# (most share --root roots/root.pem: valid quotes, then tampered ones with
+# the same chain), one invocation per set of arguments: each quote's
+# status must be the one its single verification gave (tools/verify/c).
+# A set whose arguments are refused (a usage error) prints no line: its
+# vectors get the invocation's status.
+t0=$(now)
+"$PY" - "$V/manifest.json" "$tq" "$V" >"$W/batch.status" 2>"$W/batch.err" <<'PYEOF'
+import collections, json, subprocess, sys
+man, tq, vdir = sys.argv[1:]
+groups = collections.OrderedDict()
+for e in json.load(open(man)):
+    groups.setdefault(tuple(e['args']), []).append(e)
+for args, ents in groups.items():
+    lst = ''.join(e['file'] + '\n' for e in ents)
+    p = subprocess.run([tq, 'verify', '--batch', '-', '--json'] + list(args),
+                       cwd=vdir, input=lst.encode(), capture_output=True)
+    got = {}
+    for line in p.stdout.decode('utf-8').splitlines():
+        o = json.loads(line)
+        if 'file' in o:
+            got.setdefault(o['file'], []).append(o['exit'])
+    for e in ents:
+        st = got[e['file']].pop(0) if got.get(e['file']) else p.returncode
+        print(e['name'], st)
+PYEOF
+[ $? = 0 ] || res FAIL tools/verify/batch "$(tail -1 "$W/batch.err")"
+log "tdx-quote --batch: $nvec vectors in $(elapsed "$t0") s"
+while IFS= read -r line; do
+	eval "set -- $line"
+	name=$1
+	b=$(awk -v n="$name" '$1 == n { print $2; exit }' "$W/batch.status")
+	c=$(awk -v n="$name" '$1 == n { print $2; exit }' "$W/c.status")
+	if [ -n "$b" ] && [ "$b" = "$c" ]; then
+		res PASS "tools/verify/batch/$name"
+	else
+		res FAIL "tools/verify/batch/$name" "batch ${b:-none}, single $c"
+	fi
+done <"$W/list"
+
+# The cache never lets a quote pass that a single verification refuses:
+# after a valid quote (its chain cached), the same quote with its leaf or
+# its intermediate certificate changed (one byte of the signature) is
+# untrusted; quotes of two roots, both pinned, verify; with one of them
+# pinned, the other's quote is untrusted.
+C=$W/cache
+mkdir -p "$C"
+if "$PY" - "$V/valid.cbor" "$C" <<'PYEOF'
+import sys, cbor2
+src, out = sys.argv[1:]
+q = cbor2.loads(open(src, 'rb').read())
+for i, name in ((0, 'leaf'), (1, 'inter')):
+    t = cbor2.loads(open(src, 'rb').read())
+    cose = t.value.value
+    certs = list(cose[1][32])
+    c = bytearray(certs[i])
+    c[-5] ^= 0x01
+    certs[i] = bytes(c)
+    cose[1][32] = certs
+    open('%s/tampered_%s.cbor' % (out, name), 'wb').write(cbor2.dumps(t))
+PYEOF
+then
+	other=root_bad_self_signature
+	"$tq" verify "$V/valid.cbor" "$C/tampered_leaf.cbor" "$V/valid.cbor" \
+		"$C/tampered_inter.cbor" "$V/valid.cbor" \
+		--root "$V/roots/root.pem" >"$C/tampered.out" 2>&1
+	rc=$?
+	sts=$(sed 's/^.*\.cbor: \([a-z]*\).*/\1/' "$C/tampered.out" | tr '\n' ' ')
+	if [ $rc = 3 ] && [ "$sts" = "ok untrusted ok untrusted ok " ]; then
+		res PASS tools/verify/batch-cache-tampered
+	else
+		res FAIL tools/verify/batch-cache-tampered "exit $rc: $sts"
+	fi
+	"$tq" verify "$V/valid.cbor" "$V/$other.cbor" "$V/valid.cbor" \
+		"$V/$other.cbor" --root "$V/roots/root.pem" \
+		--root "$V/roots/root_$other.pem" >"$C/roots2.out" 2>&1
+	rc2=$?
+	"$tq" verify "$V/$other.cbor" "$V/valid.cbor" "$V/$other.cbor" \
+		--root "$V/roots/root.pem" >"$C/roots1.out" 2>&1
+	rc1=$?
+	s2=$(sed 's/^.*\.cbor: \([a-z]*\).*/\1/' "$C/roots2.out" | tr '\n' ' ')
+	s1=$(sed 's/^.*\.cbor: \([a-z]*\).*/\1/' "$C/roots1.out" | tr '\n' ' ')
+	if [ $rc2 = 0 ] && [ "$s2" = "ok ok ok ok " ] && [ $rc1 = 3 ] &&
+	   [ "$s1" = "untrusted ok untrusted " ]; then
+		res PASS tools/verify/batch-cache-roots
+	else
+		res FAIL tools/verify/batch-cache-roots "two roots: exit $rc2: $s2; one: exit $rc1: $s1"
+	fi
+else
+	res FAIL tools/verify/batch-cache-tampered "could not make the tampered quotes"
+fi
+
 # ---- every single-bit flip -------------------------------------------------
 B=$W/bitflip
 mkdir -p "$B"

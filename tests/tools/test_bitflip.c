@@ -10,6 +10,13 @@
  * turn and calls tdxq_verify() in-process; any TDXQ_OK is a failure.  The
  * work is spread over NPROC (default: online CPUs) forked processes.
  *
+ * Each worker verifies through a chain cache (tdxq_verify_cached()) that
+ * holds the unflipped quote's chain: a flip in a certificate is another
+ * chain, a flip elsewhere finds the cached one.  Either way the status
+ * must be refused; on the sampled flips it must equal tdxq_verify()'s
+ * without a cache, and the unflipped quote must still verify through the
+ * cache (a hit) after them.
+ *
  * SAMPLE_OUT gets "offset bit status" lines for every flip of the
  * protected header and every 61st flip overall, for pyverify.py --flips.
  * Exit status: 0 all refused, 1 a flip was accepted or a worker failed,
@@ -171,13 +178,15 @@ static double now_s(void)
 /* What a worker reports to the parent. */
 struct tally {
 	unsigned long st[MAX_RANGES][6];
-	unsigned long accepted, other;
+	unsigned long accepted, other, cache_bad, hits;
 };
 
 static int worker(int k, int nproc, uint8_t *buf, size_t len,
 		  const struct tdxq_trust *t, time_t when, const char *sample,
 		  int fd)
 {
+	struct tdxq_cache_stats cst;
+	struct tdxq_cache *cache;
 	struct tally ta;
 	char path[4096];
 	unsigned long idx = 0;
@@ -186,6 +195,13 @@ static int worker(int k, int nproc, uint8_t *buf, size_t len,
 	int bit;
 
 	memset(&ta, 0, sizeof(ta));
+	cache = tdxq_cache_new();
+	if (!cache || tdxq_verify_cached(buf, len, t, NULL, when, cache, NULL,
+					 NULL) != TDXQ_OK) {
+		fprintf(stderr, "worker %d: the cache does not take the quote\n",
+			k);
+		return 2;
+	}
 	snprintf(path, sizeof(path), "%s.%d", sample, k);
 	out = fopen(path, "w");
 	if (!out) {
@@ -202,9 +218,29 @@ static int worker(int k, int nproc, uint8_t *buf, size_t len,
 				if ((int)(idx % (unsigned long)nproc) != k)
 					continue;
 				buf[off] ^= (uint8_t)(1u << bit);
-				s = tdxq_verify(buf, len, t, NULL, when, NULL,
-						&e);
+				s = tdxq_verify_cached(buf, len, t, NULL, when,
+						       cache, NULL, &e);
+				if (r == 0 || idx % SAMPLE_EVERY == 0) {
+					enum tdxq_status s2;
+
+					s2 = tdxq_verify(buf, len, t, NULL,
+							 when, NULL, &e);
+					if (s2 != s) {
+						ta.cache_bad++;
+						printf("CACHE MISMATCH offset %zu bit %d: %d cached, %d not\n",
+						       off, bit, (int)s,
+						       (int)s2);
+					}
+				}
 				buf[off] ^= (uint8_t)(1u << bit);
+				if (idx % SAMPLE_EVERY == 0 &&
+				    tdxq_verify_cached(buf, len, t, NULL, when,
+						       cache, NULL, &e) !=
+				    TDXQ_OK) {
+					ta.cache_bad++;
+					printf("CACHE: the unflipped quote failed after offset %zu bit %d: %s\n",
+					       off, bit, e.msg);
+				}
 				if (s == TDXQ_OK) {
 					ta.accepted++;
 					printf("ACCEPTED offset %zu bit %d (%s)\n",
@@ -220,6 +256,9 @@ static int worker(int k, int nproc, uint8_t *buf, size_t len,
 			}
 		}
 	}
+	tdxq_cache_get_stats(cache, &cst);
+	ta.hits = cst.hits;
+	tdxq_cache_free(cache);
 	if (fclose(out)) {
 		perror(path);
 		return 2;
@@ -317,6 +356,8 @@ int main(int argc, char **argv)
 				sum.st[i][j] += ta.st[i][j];
 		sum.accepted += ta.accepted;
 		sum.other += ta.other;
+		sum.cache_bad += ta.cache_bad;
+		sum.hits += ta.hits;
 	}
 	for (k = 0; k < nproc; k++) {
 		int ws;
@@ -340,6 +381,13 @@ int main(int argc, char **argv)
 		printf("\n");
 	}
 	printf("accepted %lu, unknown status %lu\n", sum.accepted, sum.other);
+	printf("cache: %lu hits, %lu disagreements\n", sum.hits,
+	       sum.cache_bad);
+	if (sum.cache_bad || !sum.hits) {
+		printf("the chain cache failed: %s\n",
+		       sum.cache_bad ? "it disagrees" : "not one hit");
+		fail = 1;
+	}
 
 	/* merge the samples */
 	all = fopen(argv[3], "w");

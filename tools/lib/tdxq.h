@@ -268,6 +268,35 @@ enum tdxq_status tdxq_verify(const uint8_t *buf, size_t len,
 			     const struct tdxq_policy *policy, time_t now,
 			     struct tdxq_result *res, struct tdxq_err *e);
 
+/*
+ * Verifying many quotes: a cache of certificate chains that passed steps
+ * 8-19, keyed by the SHA-256 of the certificates as received (label,
+ * then each certificate's length and DER).  A quote whose chain is in it
+ * is verified with one P-384 check (its COSE signature) instead of one
+ * per certificate; its result is the one tdxq_verify() gives, always.
+ * Only chains that passed are kept, each with the pinned roots it was
+ * verified against (other roots, or roots added since, empty the cache)
+ * and the window in which every certificate of its path is valid (a
+ * verification time outside it verifies in full).  16 chains, the least
+ * recently used replaced.  One cache per thread; t must not be freed
+ * while a cache verified against it is used with it.
+ */
+struct tdxq_cache;
+struct tdxq_cache_stats {
+	unsigned long hits, misses, entries_added;
+};
+struct tdxq_cache *tdxq_cache_new(void);
+void tdxq_cache_free(struct tdxq_cache *c);
+void tdxq_cache_get_stats(const struct tdxq_cache *c,
+			  struct tdxq_cache_stats *st);
+/* tdxq_verify() with a cache (NULL: none). */
+enum tdxq_status tdxq_verify_cached(const uint8_t *buf, size_t len,
+				    const struct tdxq_trust *t,
+				    const struct tdxq_policy *policy,
+				    time_t now, struct tdxq_cache *cache,
+				    struct tdxq_result *res,
+				    struct tdxq_err *e);
+
 /* ---- small helpers ------------------------------------------------------ */
 
 /* One-line RFC 2253 text of an OpenSSL X509_NAME (truncated to cap). */

@@ -2063,10 +2063,234 @@ static void fill_path(struct vctx *v, struct tdxq_result *res)
 	v->tcb.n = v->tcb.cap = 0;
 }
 
-enum tdxq_status tdxq_verify(const uint8_t *buf, size_t len,
-			     const struct tdxq_trust *t,
-			     const struct tdxq_policy *policy, time_t now,
-			     struct tdxq_result *res, struct tdxq_err *e)
+/* ---- verified chains, by hash ------------------------------------------- */
+
+#define CACHE_SLOTS	16
+
+struct centry {
+	int used;
+	uint8_t key[32];		/* chain_key() */
+	X509 *leaf;			/* a reference of our own */
+	time_t valid_from, valid_to;	/* every certificate of the path
+					 * and the root valid in between */
+	struct tdxq_chain_info path[TDXQ_MAX_CERTS + 1];
+	size_t path_len;
+	struct tdxq_tcb_info *tcb;
+	size_t n_tcb;
+	unsigned long used_at;
+};
+
+struct tdxq_cache {
+	const struct tdxq_trust *t;	/* the roots the entries were
+					 * verified against */
+	size_t t_n;
+	unsigned long tick;
+	struct tdxq_cache_stats stats;
+	struct centry e[CACHE_SLOTS];
+};
+
+struct tdxq_cache *tdxq_cache_new(void)
+{
+	return calloc(1, sizeof(struct tdxq_cache));
+}
+
+static void centry_clear(struct centry *ce)
+{
+	X509_free(ce->leaf);
+	free(ce->tcb);
+	memset(ce, 0, sizeof(*ce));
+}
+
+static void cache_flush(struct tdxq_cache *c)
+{
+	size_t i;
+
+	for (i = 0; i < CACHE_SLOTS; i++)
+		centry_clear(&c->e[i]);
+}
+
+void tdxq_cache_free(struct tdxq_cache *c)
+{
+	if (!c)
+		return;
+	cache_flush(c);
+	free(c);
+}
+
+void tdxq_cache_get_stats(const struct tdxq_cache *c,
+			  struct tdxq_cache_stats *st)
+{
+	*st = c->stats;
+}
+
+/* Entries are good for one set of pinned roots: another empties it. */
+static void cache_bind(struct tdxq_cache *c, const struct tdxq_trust *t)
+{
+	if (c->t == t && c->t_n == t->n)
+		return;
+	cache_flush(c);
+	c->t = t;
+	c->t_n = t->n;
+}
+
+/*
+ * SHA-256 of the certificates as received: the label (x5bag or x5chain),
+ * then each certificate's length (4 bytes, big-endian) and DER.
+ */
+static void chain_key(const struct tdxq_quote *q, uint8_t key[32])
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	uint8_t h[5];
+	size_t i;
+	int ok;
+
+	ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
+	h[0] = (uint8_t)q->chain_label;
+	ok = ok && EVP_DigestUpdate(md, h, 1) == 1;
+	for (i = 0; ok && i < q->n_certs; i++) {
+		h[0] = (uint8_t)(q->certs[i].len >> 24);
+		h[1] = (uint8_t)(q->certs[i].len >> 16);
+		h[2] = (uint8_t)(q->certs[i].len >> 8);
+		h[3] = (uint8_t)q->certs[i].len;
+		ok = EVP_DigestUpdate(md, h, 4) == 1 &&
+		     EVP_DigestUpdate(md, q->certs[i].der,
+				      q->certs[i].len) == 1;
+	}
+	if (!ok || EVP_DigestFinal_ex(md, key, NULL) != 1)
+		memset(key, 0, 32);	/* an all-zero key is never stored */
+	EVP_MD_CTX_free(md);
+}
+
+static int key_zero(const uint8_t key[32])
+{
+	size_t i;
+
+	for (i = 0; i < 32; i++)
+		if (key[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * A verified chain with this key, good at time now.  The window is kept
+ * strict (a second inside each bound): at a bound itself, the full
+ * verification decides.
+ */
+static struct centry *cache_find(struct tdxq_cache *c, const uint8_t key[32],
+				 time_t now)
+{
+	size_t i;
+
+	if (key_zero(key)) {
+		c->stats.misses++;
+		return NULL;
+	}
+	for (i = 0; i < CACHE_SLOTS; i++) {
+		struct centry *ce = &c->e[i];
+
+		if (!ce->used || memcmp(ce->key, key, 32))
+			continue;
+		if (!(ce->valid_from < now && now < ce->valid_to))
+			break;
+		ce->used_at = ++c->tick;
+		c->stats.hits++;
+		return ce;
+	}
+	c->stats.misses++;
+	return NULL;
+}
+
+/* The validity window of x narrowed into *from, *to; -1 if unreadable. */
+static int window(X509 *x, time_t *from, time_t *to)
+{
+	time_t nb = asn1_time_t(X509_get0_notBefore(x));
+	time_t na = asn1_time_t(X509_get0_notAfter(x));
+
+	if (nb == (time_t)-1 || na == (time_t)-1)
+		return -1;
+	if (nb > *from)
+		*from = nb;
+	if (na < *to)
+		*to = na;
+	return 0;
+}
+
+/* A chain that passed steps 8-19, as fill_path() put it in res. */
+static void cache_add(struct tdxq_cache *c, const uint8_t key[32],
+		      const struct vctx *v, const struct tdxq_result *res)
+{
+	struct centry *ce = &c->e[0];
+	time_t from = 0, to = (time_t)LLONG_MAX;
+	size_t i;
+
+	if (key_zero(key))
+		return;
+	for (i = 0; i < v->n_path; i++)
+		if (window(v->x[v->path[i]], &from, &to))
+			return;
+	if (window(v->root->x, &from, &to))
+		return;
+	for (i = 0; i < CACHE_SLOTS; i++)	/* the same chain, or LRU */
+		if (c->e[i].used && !memcmp(c->e[i].key, key, 32))
+			break;
+	if (i < CACHE_SLOTS) {
+		ce = &c->e[i];
+	} else {
+		for (i = 0; i < CACHE_SLOTS; i++) {
+			if (!c->e[i].used) {
+				ce = &c->e[i];
+				break;
+			}
+			if (c->e[i].used_at < ce->used_at)
+				ce = &c->e[i];
+		}
+	}
+	centry_clear(ce);
+	if (res->n_tcb) {
+		ce->tcb = malloc(res->n_tcb * sizeof(*ce->tcb));
+		if (!ce->tcb)
+			return;
+		memcpy(ce->tcb, res->tcb, res->n_tcb * sizeof(*ce->tcb));
+	}
+	if (!X509_up_ref(v->x[v->leaf])) {
+		free(ce->tcb);
+		ce->tcb = NULL;
+		return;
+	}
+	ce->leaf = v->x[v->leaf];
+	ce->n_tcb = res->n_tcb;
+	memcpy(ce->path, res->path, sizeof(ce->path));
+	ce->path_len = res->path_len;
+	ce->valid_from = from;
+	ce->valid_to = to;
+	memcpy(ce->key, key, 32);
+	ce->used_at = ++c->tick;
+	ce->used = 1;
+	c->stats.entries_added++;
+}
+
+/* What fill_path() would have put in res, from the entry. */
+static enum tdxq_status cache_fill(const struct centry *ce,
+				   struct tdxq_result *res)
+{
+	memcpy(res->path, ce->path, sizeof(res->path));
+	res->path_len = ce->path_len;
+	if (ce->n_tcb) {
+		res->tcb = malloc(ce->n_tcb * sizeof(*res->tcb));
+		if (!res->tcb)
+			return TDXQ_USAGE;
+		memcpy(res->tcb, ce->tcb, ce->n_tcb * sizeof(*res->tcb));
+	}
+	res->n_tcb = ce->n_tcb;
+	return TDXQ_OK;
+}
+
+static enum tdxq_status verify_impl(const uint8_t *buf, size_t len,
+				    const struct tdxq_trust *t,
+				    const struct tdxq_policy *policy,
+				    time_t now, struct tdxq_cache *cache,
+				    struct tdxq_result *res,
+				    struct tdxq_err *e)
 {
 	static const struct tdxq_policy no_policy = {
 		.tcb_min_svn = -1, .allow_debug = -1, .require_tcb = -1,
@@ -2076,6 +2300,8 @@ enum tdxq_status tdxq_verify(const uint8_t *buf, size_t len,
 	char rbuf[64];
 	struct vctx v;
 	enum tdxq_status s;
+	struct centry *ce = NULL;
+	uint8_t key[32];
 	size_t i;
 
 	if (!res)
@@ -2098,6 +2324,32 @@ enum tdxq_status tdxq_verify(const uint8_t *buf, size_t len,
 		goto out;
 	v.q = res->quote;
 	v.t = t;
+	if (cache) {
+		cache_bind(cache, t);
+		chain_key(res->quote, key);
+		ce = cache_find(cache, key, now);
+	}
+	if (ce) {
+		/*
+		 * Steps 8-10 and 12-19 depend only on the certificates as
+		 * received (the key), the pinned roots (the cache is bound
+		 * to them) and the time (inside the window of every
+		 * certificate of the path): they passed for this chain, so
+		 * they pass again.  Only the COSE signature is new.
+		 */
+		tdxq_step(e, 11);
+		s = check_signature(res->quote, ce->leaf, e);
+		if (s)
+			goto out;
+		res->signature_ok = 1;
+		res->chain_ok = 1;
+		s = cache_fill(ce, res);
+		if (s) {
+			tdxq_seterr(e, "out of memory");
+			goto out;
+		}
+		goto claims;
+	}
 	s = find_leaf(&v, e);					/* 8-9 */
 	if (s)
 		goto out;
@@ -2120,6 +2372,9 @@ enum tdxq_status tdxq_verify(const uint8_t *buf, size_t len,
 		goto out;
 	res->chain_ok = 1;
 	fill_path(&v, res);
+	if (cache)
+		cache_add(cache, key, &v, res);
+claims:
 	s = tdxq_parse_claims(res->quote, e);			/* 20-24 */
 	if (s)
 		goto out;
@@ -2159,6 +2414,24 @@ out:
 	if (res == &local)
 		tdxq_result_free(&local);
 	return s;
+}
+
+enum tdxq_status tdxq_verify(const uint8_t *buf, size_t len,
+			     const struct tdxq_trust *t,
+			     const struct tdxq_policy *policy, time_t now,
+			     struct tdxq_result *res, struct tdxq_err *e)
+{
+	return verify_impl(buf, len, t, policy, now, NULL, res, e);
+}
+
+enum tdxq_status tdxq_verify_cached(const uint8_t *buf, size_t len,
+				    const struct tdxq_trust *t,
+				    const struct tdxq_policy *policy,
+				    time_t now, struct tdxq_cache *cache,
+				    struct tdxq_result *res,
+				    struct tdxq_err *e)
+{
+	return verify_impl(buf, len, t, policy, now, cache, res, e);
 }
 
 void tdxq_result_free(struct tdxq_result *r)

@@ -255,7 +255,7 @@ static int verify_out(int json, int quiet, enum tdxq_status s,
 		}
 		return s;
 	}
-	printf("{\"status\": ");
+	printf("%s\"status\": ", json == 2 ? "" : "{");
 	json_str(stdout, tdxq_status_name(s));
 	printf(", \"exit\": %d, \"reason\": ", (int)s);
 	json_str(stdout, s == TDXQ_OK ? "" : reason);
@@ -310,18 +310,148 @@ static int parse_time(const char *s, time_t *out)
 	return 0;
 }
 
+/* The quote files of a verification: arguments and --batch lists. */
+struct qlist {
+	char **p;
+	size_t n, cap;
+};
+
+static int qlist_add(struct qlist *l, const char *path)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 16;
+		char **p = realloc(l->p, cap * sizeof(*p));
+
+		if (!p)
+			return -1;
+		l->p = p;
+		l->cap = cap;
+	}
+	l->p[l->n] = strdup(path);
+	if (!l->p[l->n])
+		return -1;
+	l->n++;
+	return 0;
+}
+
+static void qlist_free(struct qlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->p[i]);
+	free(l->p);
+}
+
+/*
+ * --batch FILE: one quote path per line ("-" for FILE reads the list from
+ * stdin); blank lines and lines starting with '#' are skipped, the line's
+ * newline (and a CR before it) is not part of the path.
+ */
+static int qlist_load(struct qlist *l, const char *file, struct tdxq_err *e)
+{
+	FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int rc = 0;
+
+	if (!f) {
+		snprintf(e->msg, sizeof(e->msg), "%.100s: %s", file,
+			 strerror(errno));
+		return -1;
+	}
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (!n || line[0] == '#')
+			continue;
+		if (qlist_add(l, line)) {
+			snprintf(e->msg, sizeof(e->msg), "out of memory");
+			rc = -1;
+			break;
+		}
+	}
+	if (!rc && ferror(f)) {
+		snprintf(e->msg, sizeof(e->msg), "%.100s: read error", file);
+		rc = -1;
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}
+
+/* One quote of the list: its file read and verified into res. */
+static enum tdxq_status verify_one(const char *path,
+				   const struct tdxq_trust *t,
+				   const struct tdxq_policy *pol, time_t now,
+				   struct tdxq_cache *cache,
+				   struct tdxq_result *res, struct tdxq_err *e)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	enum tdxq_status s;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	rc = tdxq_read_file(path, TDXQ_MAX_QUOTE_SIZE, &buf, &len);
+	if (rc == -EFBIG) {
+		snprintf(e->msg, sizeof(e->msg),
+			 "quote larger than %u bytes", TDXQ_MAX_QUOTE_SIZE);
+		return TDXQ_MALFORMED;
+	}
+	if (rc) {
+		snprintf(e->msg, sizeof(e->msg), "%.100s: %s", path,
+			 strerror(-rc));
+		return TDXQ_USAGE;
+	}
+	s = tdxq_verify_cached(buf, len, t, pol, now, cache, res, e);
+	free(buf);
+	return s;
+}
+
+/*
+ * One line per quote of a batch: "PATH: ok" or "PATH: STATUS: reason
+ * [rule]" on stdout; with --json, the object of a single verification
+ * with "file" first.
+ */
+static void batch_out(int json, const char *path, enum tdxq_status s,
+		      const char *reason, const struct tdxq_result *r)
+{
+	if (!json) {
+		text_str(stdout, path);
+		if (s == TDXQ_OK) {
+			printf(": ok\n");
+			return;
+		}
+		printf(": %s: ", tdxq_status_name(s));
+		text_str(stdout, reason);
+		if (r->rule[0])
+			printf(" [%s]", r->rule);
+		putchar('\n');
+		return;
+	}
+	printf("{\"file\": ");
+	json_str(stdout, path);
+	printf(", ");
+	/* verify_out's object without its opening brace */
+	verify_out(2, 0, s, reason, r);
+}
+
 int cmd_verify(int argc, char **argv)
 {
 	struct tdxq_result res;
 	struct tdxq_trust *t = NULL;
 	struct tdxq_policy *pol = NULL;
+	struct tdxq_cache *cache = NULL;
 	struct tdxq_err e = { "", 0 };
-	enum tdxq_status s = TDXQ_USAGE;
-	const char *path = NULL, *v;
-	int json = 0, quiet = 0, have_root = 0, i, rc;
+	enum tdxq_status s = TDXQ_USAGE, worst;
+	struct qlist ql = { NULL, 0, 0 };
+	const char *v;
+	int json = 0, quiet = 0, have_root = 0, batch = 0, i;
 	time_t now = (time_t)-1;
-	uint8_t *buf = NULL;
-	size_t len = 0;
+	size_t k;
 
 	memset(&res, 0, sizeof(res));
 	for (i = 1; i < argc; i++) {
@@ -350,7 +480,7 @@ int cmd_verify(int argc, char **argv)
 		if (!strcmp(a, "--root") || !strcmp(a, "--report-data") ||
 		    !strcmp(a, "--mrtd") || !strcmp(a, "--rtmr") ||
 		    !strcmp(a, "--policy") || !strcmp(a, "--time") ||
-		    !strcmp(a, "--profile")) {
+		    !strcmp(a, "--profile") || !strcmp(a, "--batch")) {
 			if (i + 1 >= argc) {
 				snprintf(e.msg, sizeof(e.msg),
 					 "%s needs a value", a);
@@ -362,18 +492,20 @@ int cmd_verify(int argc, char **argv)
 				 a);
 			goto out;
 		} else {
-			if (path) {
-				snprintf(e.msg, sizeof(e.msg),
-					 "more than one QUOTE given");
+			if (qlist_add(&ql, a)) {
+				snprintf(e.msg, sizeof(e.msg), "out of memory");
 				goto out;
 			}
-			path = a;
 			continue;
 		}
 		if (!strcmp(a, "--root")) {
 			if (tdxq_trust_add_file(t, v, &e))
 				goto out;
 			have_root = 1;
+		} else if (!strcmp(a, "--batch")) {
+			if (qlist_load(&ql, v, &e))
+				goto out;
+			batch = 1;
 		} else if (!strcmp(a, "--report-data")) {
 			if (tdxq_policy_set(pol, "report_data", v, &e))
 				goto out;
@@ -403,9 +535,11 @@ int cmd_verify(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (!path) {
+	if (ql.n > 1)
+		batch = 1;
+	if (!ql.n && !batch) {
 		snprintf(e.msg, sizeof(e.msg),
-			 "usage: tdx-quote verify QUOTE [--root PEM]... [--profile OID]... [--allow-debug] [--report-data HEX]... [--mrtd HEX]... [--rtmr N=HEX]... [--policy FILE]... [--time UNIX_SECONDS] [--json] [-q]");
+			 "usage: tdx-quote verify QUOTE... [--batch FILE] [--root PEM]... [--profile OID]... [--allow-debug] [--report-data HEX]... [--mrtd HEX]... [--rtmr N=HEX]... [--policy FILE]... [--time UNIX_SECONDS] [--json] [-q]");
 		goto out;
 	}
 	if (!have_root) {
@@ -422,25 +556,44 @@ int cmd_verify(int argc, char **argv)
 			goto out;
 		}
 	}
-	rc = tdxq_read_file(path, TDXQ_MAX_QUOTE_SIZE, &buf, &len);
-	if (rc == -EFBIG) {
-		snprintf(e.msg, sizeof(e.msg),
-			 "quote larger than %u bytes", TDXQ_MAX_QUOTE_SIZE);
-		s = TDXQ_MALFORMED;
+	if (!batch) {
+		s = verify_one(ql.p[0], t, pol, now, NULL, &res, &e);
 		goto out;
 	}
-	if (rc) {
-		snprintf(e.msg, sizeof(e.msg), "%.100s: %s", path,
-			 strerror(-rc));
+	/*
+	 * Many quotes: one line each, the exit status the largest of
+	 * theirs.  The time is read once, so that every quote of the batch
+	 * is judged at the same instant, and verified chains are cached.
+	 */
+	if (now == (time_t)-1)
+		now = time(NULL);
+	cache = tdxq_cache_new();
+	if (!cache) {
+		snprintf(e.msg, sizeof(e.msg), "out of memory");
 		goto out;
 	}
-	s = tdxq_verify(buf, len, t, pol, now, &res, &e);
+	worst = TDXQ_OK;
+	for (k = 0; k < ql.n; k++) {
+		e.msg[0] = '\0';
+		e.step = 0;
+		s = verify_one(ql.p[k], t, pol, now, cache, &res, &e);
+		if (!quiet)
+			batch_out(json, ql.p[k], s, e.msg, &res);
+		tdxq_result_free(&res);
+		if (s > worst)
+			worst = s;
+	}
+	tdxq_cache_free(cache);
+	qlist_free(&ql);
+	tdxq_trust_free(t);
+	tdxq_policy_free(pol);
+	return (int)worst;
 out:
 	verify_out(json, quiet, s, e.msg, &res);
 	tdxq_result_free(&res);
 	tdxq_trust_free(t);
 	tdxq_policy_free(pol);
-	free(buf);
+	qlist_free(&ql);
 	return (int)s;
 }
 
