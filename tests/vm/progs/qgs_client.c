@@ -19,6 +19,7 @@
  *              [--until FILE]
  *   qgs_client TARGET idle --connections N
  *   qgs_client direct --clients N --requests M --report FILE
+ *              [--device PATH]
  *
  * TARGET: --unix PATH or --vsock CID:PORT.  CODE: a number (0x12001) or a
  * name (UNEXPECTED, INVALID_SIZE...).  --raw: Intel's raw mode, the bare
@@ -425,7 +426,7 @@ static int check_reply(struct reply *r, uint32_t want_type, uint32_t *err,
 /* ---- one request ------------------------------------------------------------- */
 
 struct opts {
-	const char *report, *out, *out_dir, *ready, *name, *until;
+	const char *report, *out, *out_dir, *ready, *name, *until, *device;
 	bool raw, expect_error_set;
 	uint32_t expect_error;
 	unsigned int minor, ids, clients, requests, raw_every, bytes;
@@ -799,14 +800,16 @@ static int cmd_direct(const struct opts *o)
 		close(lat[0]);
 		{
 			struct tdx_quote_info info;
-			int fd = open("/dev/tdx_quote", O_RDWR);
+			const char *dev = o->device ? o->device :
+					  "/dev/tdx_quote";
+			int fd = open(dev, O_RDWR);
 			uint8_t *out;
 
 			memset(&info, 0, sizeof(info));
 			info.size = sizeof(info);
 			if (fd < 0 || ioctl(fd, TDX_QUOTE_GET_INFO, &info) ||
 			    !(out = malloc(info.max_quote_size))) {
-				fprintf(stderr, "/dev/tdx_quote: %s\n",
+				fprintf(stderr, "%s: %s\n", dev,
 					strerror(errno));
 				_exit(2);
 			}
@@ -1450,6 +1453,8 @@ int main(int argc, char **argv)
 			o.until = v;
 		} else if (ARG("--name")) {
 			o.name = v;
+		} else if (ARG("--device")) {
+			o.device = v;
 		} else if (!strcmp(a, "--raw")) {
 			o.raw = true;
 		} else if (ARG("--expect-error")) {
