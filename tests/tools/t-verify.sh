@@ -191,6 +191,35 @@ else
 	res FAIL tools/verify/batch-cache-tampered "could not make the tampered quotes"
 fi
 
+# The cache in the library: times outside the chain's validity, other
+# roots, roots added, a changed signature or payload of a cached chain
+# (tests/tools/test_cache.c, ASan/UBSan): each status as without a cache.
+if gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 \
+		-fsanitize=address,undefined -fno-sanitize-recover=all \
+		-I "$TDX_TOP/tools/lib" -I "$TDX_TOP/include/uapi" \
+		-o "$C/test_cache" "$here/test_cache.c" \
+		"$TOOLS_SAN/libtdxquote.a" -lcbor -lcrypto -lpthread \
+		>"$C/cc.log" 2>&1; then
+	"$C/test_cache" "$V/valid.cbor" "$V/roots/root.pem" \
+		"$V/roots/other.pem" >"$C/test_cache.out" 2>&1
+	rc=$?
+	n=0
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "*) res PASS "tools/verify/${line#ok }"; n=$((n + 1)) ;;
+		"not ok "*)
+			line=${line#not ok }
+			res FAIL "tools/verify/${line%% # *}" "${line#* # }"
+			n=$((n + 1))
+			;;
+		esac
+	done <"$C/test_cache.out"
+	[ $n -gt 0 ] && { [ $rc = 0 ] || grep -q '^not ok' "$C/test_cache.out"; } ||
+		res FAIL tools/verify/cache "exit $rc: $(tail -2 "$C/test_cache.out" | tr '\n' ' ')"
+else
+	res FAIL tools/verify/cache "build: $(head -3 "$C/cc.log" | tr '\n' ' ')"
+fi
+
 # ---- every single-bit flip -------------------------------------------------
 B=$W/bitflip
 mkdir -p "$B"
