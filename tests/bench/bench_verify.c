@@ -5,8 +5,8 @@
  *
  *   bench_verify QUOTE ROOT [REPS [SECONDS]]
  *
- * Each of REPS (default 7) repetitions measures, for SECONDS (default
- * 0.5) each:
+ * Each of REPS (default 7) repetitions measures, interleaved in blocks
+ * of 4 calls for SECONDS (default 1.5) in all:
  *   p384    one ECDSA P-384 / SHA-384 verify with OpenSSL's EVP API (a new
  *           EVP_MD_CTX, EVP_DigestVerifyInit, EVP_DigestVerify of a
  *           1 KiB message with a parsed key: what the verifier does for
@@ -104,23 +104,35 @@ static int batch_once(struct ctx *c)
 	return -1;
 }
 
-/* Seconds per call of what (0 p384, 1 verify, 2 batch); < 0 on failure. */
-static double per_call(int what, struct ctx *c, double secs)
+/*
+ * Seconds per call of each of p384, verify and batch (out[0..2]) over
+ * about secs in all: the three are interleaved in blocks of a few calls,
+ * so that the machine's drift (frequency, other load) falls on each
+ * alike.  -1 on failure.
+ */
+static int per_call(struct ctx *c, double secs, double out[3])
 {
-	unsigned long n = 0;
-	double t0 = now_s(), dt;
+	unsigned long n[3] = { 0, 0, 0 };
+	double t[3] = { 0, 0, 0 }, start = now_s();
 
 	do {
-		for (int i = 0; i < 8; i++, n++) {
-			int rc = what == 0 ? p384_once() :
-				 what == 1 ? verify_once(c) : batch_once(c);
+		for (int what = 0; what < 3; what++) {
+			double t0 = now_s();
 
-			if (rc)
-				return -1;
+			for (int i = 0; i < 4; i++, n[what]++) {
+				int rc = what == 0 ? p384_once() :
+					 what == 1 ? verify_once(c) :
+					 batch_once(c);
+
+				if (rc)
+					return -1;
+			}
+			t[what] += now_s() - t0;
 		}
-		dt = now_s() - t0;
-	} while (dt < secs);
-	return dt / (double)n;
+	} while (now_s() - start < secs);
+	for (int what = 0; what < 3; what++)
+		out[what] = t[what] / (double)n[what];
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -128,8 +140,9 @@ int main(int argc, char **argv)
 	struct tdxq_result res;
 	struct tdxq_err e;
 	struct ctx c;
+	double t[3];
 	int reps = argc > 3 ? atoi(argv[3]) : 7;
-	double secs = argc > 4 ? atof(argv[4]) : 0.5;
+	double secs = argc > 4 ? atof(argv[4]) : 1.5;
 	size_t checks;
 	uint8_t *buf;
 
@@ -164,16 +177,16 @@ int main(int argc, char **argv)
 	printf("quote %zu bytes, path %zu certificates (root included), %zu P-384 checks per verification\n",
 	       c.len, checks, checks);
 	/* warm up: caches, the first chain into the cache */
-	if (per_call(0, &c, 0.05) < 0 || per_call(1, &c, 0.05) < 0 ||
-	    per_call(2, &c, 0.05) < 0)
+	if (per_call(&c, 0.1, t))
 		return 1;
 	for (int r = 0; r < reps; r++) {
-		double p = per_call(0, &c, secs);
-		double v = per_call(1, &c, secs);
-		double b = per_call(2, &c, secs);
+		double p, v, b;
 
-		if (p < 0 || v < 0 || b < 0)
+		if (per_call(&c, secs, t))
 			return 1;
+		p = t[0];
+		v = t[1];
+		b = t[2];
 		printf("BENCH raw verify_cost_ratio %.3f p384_us=%.1f verify_us=%.1f checks=%zu\n",
 		       v / (p * (double)checks), p * 1e6, v * 1e6, checks);
 		printf("BENCH raw verify_batch_cost_ratio %.3f p384_us=%.1f batch_us=%.1f\n",

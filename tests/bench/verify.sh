@@ -13,7 +13,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 reps=${BENCH_REPS:-7}
-secs=${BENCH_SECONDS:-0.5}
+secs=${BENCH_SECONDS:-1.5}
 PY=${PY:-/usr/bin/python3}
 work=$(mktemp -d "${TMPDIR:-/tmp}/tdx-bench-verify.XXXXXX")
 trap 'rm -rf "$work"' EXIT
