@@ -55,15 +55,6 @@ PY=${PY:-/usr/bin/python3}
 pass() { echo "PASS tools/qgsd-qemu/$1"; }
 fail() { echo "FAIL tools/qgsd-qemu/$1: $2"; }
 
-# wait_for SECONDS CMD...: poll CMD every 50 ms until it succeeds.
-wait_for() {
-	local end=$(($(date +%s%N) + $1 * 1000000000))
-	shift
-	until "$@"; do
-		[ "$(date +%s%N)" -lt "$end" ] || return 1
-		sleep 0.05
-	done
-}
 
 D=$TOOLS_SAN/tdx-qgsd
 if [ ! -x "$D" ]; then
@@ -99,42 +90,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start NAME [ENV=V...] -- ARGS...: the daemon in the foreground, in the
-# background; waits until it says it is ready.
-start() {
-	local name=$1 envs=()
-	shift
-	while [ "$1" != -- ]; do envs+=("$1"); shift; done
-	shift
-	LOG=$W/$name.log
-	rm -f "$S"
-	: >"$LOG"
-	env "${envs[@]}" "$D" --foreground --config "$W/none.conf" --socket "$S" \
-		--vsock-port none "$@" >>"$LOG" 2>&1 &
-	DPID=$!
-	if ! wait_for 20 grep -q 'tdx-qgsd ready' "$LOG"; then
-		fail "$name/start" "not ready in 20 s: $(tail -3 "$LOG" | tr '\n' ' ')"
-		kill "$DPID" 2>/dev/null
-		wait "$DPID" 2>/dev/null
-		DPID=
-		return 1
-	fi
-}
-
-# stop NAME: SIGTERM; exit 0 and a clean sanitizer log wanted.
-stop() {
-	local rc
-	[ -n "$DPID" ] || return 0
-	kill -TERM "$DPID"
-	wait "$DPID"
-	rc=$?
-	DPID=
-	if [ $rc = 0 ] && ! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error' "$LOG"; then
-		pass "$1/sigterm-exit-0-asan-clean"
-	else
-		fail "$1/sigterm-exit-0-asan-clean" "exit $rc; $(grep -m1 -E 'Sanitizer|runtime error' "$LOG")"
-	fi
-}
+QGSD_PREFIX=
+# shellcheck source=tests/tools/qgsd-lib.sh
+. "$here/qgsd-lib.sh"
 
 # qc NAME WANT [CLIENT-ARGS...]: one request; the verdict (the client's line
 # up to its first ';') must match the pattern WANT, and the exit status be

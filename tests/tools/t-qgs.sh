@@ -50,15 +50,6 @@ relay() {	# PREFIX FILE RC
 	fi
 }
 
-# wait_for SECONDS CMD...: poll CMD every 50 ms until it succeeds.
-wait_for() {
-	local end=$(($(date +%s%N) + $1 * 1000000000))
-	shift
-	until "$@"; do
-		[ "$(date +%s%N)" -lt "$end" ] || return 1
-		sleep 0.05
-	done
-}
 
 # ---- the codec --------------------------------------------------------------
 SANFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
@@ -113,42 +104,9 @@ S=$W/qgs.sock
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:exitcode=109}:verify_asan_link_order=0:quarantine_size_mb=4
 DPID=
 
-# start NAME [ENV=V...] -- ARGS...: the daemon in the foreground, in the
-# background; waits until it says it is ready.
-start() {
-	local name=$1 envs=()
-	shift
-	while [ "$1" != -- ]; do envs+=("$1"); shift; done
-	shift
-	LOG=$W/$name.log
-	rm -f "$S"
-	: >"$LOG"
-	env "${envs[@]}" "$D" --foreground --config "$W/none.conf" --socket "$S" \
-		--vsock-port none "$@" >>"$LOG" 2>&1 &
-	DPID=$!
-	if ! wait_for 20 grep -q 'tdx-qgsd ready' "$LOG"; then
-		fail "qgsd/$name/start" "not ready in 20 s: $(tail -3 "$LOG" | tr '\n' ' ')"
-		kill "$DPID" 2>/dev/null
-		wait "$DPID" 2>/dev/null
-		DPID=
-		return 1
-	fi
-}
-
-# stop NAME: SIGTERM; exit 0 and a clean sanitizer log wanted.
-stop() {
-	local rc
-	[ -n "$DPID" ] || return 0
-	kill -TERM "$DPID"
-	wait "$DPID"
-	rc=$?
-	DPID=
-	if [ $rc = 0 ] && ! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error' "$LOG"; then
-		pass "qgsd/$1/sigterm-exit-0-asan-clean"
-	else
-		fail "qgsd/$1/sigterm-exit-0-asan-clean" "exit $rc; $(grep -m1 -E 'Sanitizer|runtime error' "$LOG")"
-	fi
-}
+QGSD_PREFIX=qgsd/
+# shellcheck source=tests/tools/qgsd-lib.sh
+. "$here/qgsd-lib.sh"
 
 cl() {	# PREFIX ARGS...: run the client, relay its results
 	local p=$1 rc
