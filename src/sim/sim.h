@@ -91,6 +91,8 @@ struct sim_td {
 };
 
 /* A pending QUOTE.INIT or QUOTE.GET, resumed by identical re-issues. */
+struct sim_p384_sign;
+
 struct sim_job {
 	bool active;
 	u64 fn;
@@ -100,6 +102,7 @@ struct sim_job {
 	size_t tbs_len, quote_len;
 	u8 hash[SIM_P384_BYTES];
 	u8 sig[SIM_SIG_BYTES];
+	struct sim_p384_sign *sign;	/* the signature being made */
 	unsigned int nr_out;		/* data pages of the output buffer */
 	u64 *out_pa;			/* their addresses (kvmalloc) */
 };
@@ -183,6 +186,11 @@ int sim_hmac384(const u8 *key, size_t klen, const void *a, size_t alen,
 int sim_p384_derive(const u8 *secret, const char *label,
 		    struct sim_p384_key *key);
 int sim_p384_sign(const struct sim_p384_key *key, const u8 *hash, u8 *sig);
+/* The same signature in steps: 1 done (sig written), 0 more, < 0 failed. */
+struct sim_p384_sign *sim_p384_sign_start(const struct sim_p384_key *key,
+					  const u8 *hash);
+int sim_p384_sign_step(struct sim_p384_sign *w, u8 *sig);
+void sim_p384_sign_free(struct sim_p384_sign *w);
 int sim_crypto_selftest(void);
 
 /* sim_pool.c */

@@ -285,6 +285,7 @@ int sim_root_cert(const u8 **der, size_t *len)
 
 void sim_job_reset(void)
 {
+	sim_p384_sign_free(sim.job.sign);
 	kvfree(sim.job.out_pa);
 	memset(&sim.job, 0, sizeof(sim.job));
 }
@@ -426,7 +427,7 @@ static bool quote_step(struct tdx_ext_args *args, u64 *st)
 	const u8 *certs[SIM_NR_CERTS];
 	size_t lens[SIM_NR_CERTS], n;
 	void *dst;
-	int len;
+	int len, ret;
 
 	*st = TDX_SUCCESS;
 	switch (job->step) {
@@ -446,11 +447,28 @@ static bool quote_step(struct tdx_ext_args *args, u64 *st)
 		sim_pool_commit(SIM_POOL_SCRATCH_OFF, len);
 		job->tbs_len = len;
 		break;
-	case 2:
-		*st = verify_inputs();
-		if (!*st && sim_p384_sign(&pool_keys()->key[CERT_QUOTE],
-					  job->hash, job->sig))
+	case 2:		/* the signature, a bit of its nonce at a time */
+		if (!job->sign) {
+			*st = verify_inputs();
+			if (*st)
+				break;
+			job->sign = sim_p384_sign_start(&pool_keys()->key[CERT_QUOTE],
+							job->hash);
+			if (!job->sign) {
+				*st = TDX_SYS_BUSY;
+				break;
+			}
+			return false;
+		}
+		ret = sim_p384_sign_step(job->sign, job->sig);
+		if (ret < 0) {
 			*st = TDX_SYS_BUSY;
+			break;
+		}
+		if (!ret)
+			return false;
+		sim_p384_sign_free(job->sign);
+		job->sign = NULL;
 		break;
 	case 3:		/* the document, into scratch */
 		*st = verify_inputs();
