@@ -94,9 +94,22 @@ struct job {
 	uint8_t *quote;			/* malloc'd by libtdxquote */
 	size_t quote_len;
 	uint64_t ns;			/* time in the ioctl */
+	/*
+	 * conn_reply_early()'s outcome: 1 the whole reply went out, 0 part
+	 * of it (the loop writes the rest), -1 sending failed (send_errno),
+	 * 2 not tried (an error reply, or a quote the loop must refuse).
+	 */
+	int sent;
+	int send_errno;
 };
 struct job *conn_job(struct conn *c);
 struct conn **conn_job_next(struct conn *c);
+/*
+ * Called by the worker that holds c, after its quote: sends a successful
+ * quote's reply at once, so the client need not wait for the event loop
+ * to wake up and collect the job.  Touches nothing but c.
+ */
+void conn_reply_early(struct conn *c);
 
 /* ---- server.c --------------------------------------------------------------- */
 

@@ -6,7 +6,10 @@
  * its first QGS_SNIFF_SIZE bytes, decide framed or raw (qgs_sniff), read
  * the rest of the frame or of the bare report under the read timeout,
  * decide with the codec (tools/lib/qgs.c), hand a quote request to a
- * worker, write the reply under the write timeout, close.
+ * worker, write the reply under the write timeout, close.  The worker
+ * itself sends a quote's reply as soon as it has it (conn_reply_early()),
+ * so the client's answer does not wait for this loop to wake; the loop
+ * then counts, logs, writes what did not fit, and closes.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -343,26 +346,64 @@ static int send_some(struct conn *c)
 	}
 }
 
-/* Starts writing the reply in c->head (+ tail); closes when it is out. */
-static void reply(struct conn *c)
+/*
+ * The reply's first send_some() gave rc (errno err when it failed): close
+ * when it is out, else write the rest under the write timeout.
+ */
+static void reply_sent(struct conn *c, int rc, int err)
 {
-	int rc;
-
 	c->state = C_WRITE;
-	c->sent = 0;
-	rc = send_some(c);
 	if (rc == 1) {
 		conn_close(c);
 		return;
 	}
-	if (rc < 0 || ep_set(c, EPOLLOUT)) {
+	if (rc == 0 && ep_set(c, EPOLLOUT))
+		err = errno;
+	else if (rc == 0)
+		err = 0;
+	if (err) {
 		qlog(LOG_INFO, "%s: the client went away before the reply (%s)",
-		     c->peer, strerror(errno));
+		     c->peer, strerror(err));
 		S.n.client_gone++;
 		conn_close(c);
 		return;
 	}
 	c->deadline = now_ms() + S.cfg->write_timeout_ms;
+}
+
+/* Starts writing the reply in c->head (+ tail); closes when it is out. */
+static void reply(struct conn *c)
+{
+	int rc;
+
+	c->sent = 0;
+	rc = send_some(c);
+	reply_sent(c, rc, rc < 0 ? errno : 0);
+}
+
+void conn_reply_early(struct conn *c)
+{
+	struct job *j = &c->job;
+	int rc;
+
+	j->sent = 2;
+	j->send_errno = 0;
+	if (j->err)
+		return;		/* the loop logs and answers errors */
+	c->head_len = qgs_quote_reply_head(c->head, j->quote_len);
+	if (!c->head_len)
+		return;		/* empty or too large: the loop refuses it */
+	if (c->raw)
+		c->head_len = 0;	/* a raw reply is the bare quote */
+	c->tail = j->quote;
+	c->tail_len = j->quote_len;
+	c->sent = 0;
+	rc = send_some(c);
+	if (rc < 0)
+		j->send_errno = errno ? errno : EIO;
+	else if (rc == 1)
+		shutdown(c->fd, SHUT_WR);	/* the end, now; the loop closes */
+	j->sent = rc;
 }
 
 /* A refused request: counted, logged once, answered, closed. */
@@ -427,6 +468,8 @@ static uint32_t qgs_error_of(int err)
 	}
 }
 
+static void collect(void);
+
 /* A worker is done with c. */
 static void job_done(struct conn *c)
 {
@@ -435,7 +478,7 @@ static void job_done(struct conn *c)
 	S.n_working--;
 	c->owner->queued--;
 	S.n.quote_ns += j->ns;
-	if (!j->err) {
+	if (!j->err && j->sent == 2) {
 		/* A raw reply is the bare quote: no head. */
 		c->head_len = qgs_quote_reply_head(c->head, j->quote_len);
 		if (!c->head_len)
@@ -476,6 +519,10 @@ static void job_done(struct conn *c)
 		c->tail_len = j->quote_len;
 		qlog(LOG_DEBUG, "%s: quote of %zu bytes in %llu us", c->peer,
 		     j->quote_len, (unsigned long long)(j->ns / 1000));
+		if (j->sent != 2) {	/* the worker sent it, or began to */
+			reply_sent(c, j->sent, j->send_errno);
+			return;
+		}
 	}
 	reply(c);
 }
@@ -504,6 +551,8 @@ static void request_complete(struct conn *c)
 		       r->reason == QGS_R_SHORT ? NULL : detail);
 		return;
 	}
+	if (c->owner->queued >= S.cfg->max_queued_per_peer)
+		collect();	/* this peer's replies already sent */
 	if (c->owner->queued >= S.cfg->max_queued_per_peer) {
 		snprintf(detail, sizeof(detail),
 			 "%u requests of this peer with the workers",
@@ -763,6 +812,10 @@ static void accept_on(struct listener *l)
 			       "CID not in vsock_allow, or in vsock_deny");
 			continue;
 		}
+		p = peer_find(family, id);
+		if (S.n_conns >= S.cfg->max_connections ||
+		    (p && p->conns >= S.cfg->max_connections_per_peer))
+			collect();	/* connections already answered */
 		if (S.n_conns >= S.cfg->max_connections) {
 			snprintf(detail, sizeof(detail), "%u open", S.n_conns);
 			refuse(fd, peer, QGS_R_TOO_MANY, detail);
@@ -1080,6 +1133,7 @@ static void on_signal(void)
 			reload();
 			break;
 		case SIGUSR1:
+			collect();	/* replies sent, not yet counted */
 			log_counters("SIGUSR1");
 			break;
 		}
@@ -1089,10 +1143,23 @@ static void on_signal(void)
 static void on_workers(void)
 {
 	uint64_t v;
-	struct conn *c, *next;
 
 	if (read(S.evfd, &v, sizeof(v)) < 0 && errno != EAGAIN)
 		qlog(LOG_ERR, "eventfd: %s", strerror(errno));
+	collect();
+}
+
+/*
+ * The jobs the workers have finished: counted, logged, closed or written
+ * on.  Also called before a limit refuses a connection or a request: a
+ * worker sends a reply before this loop hears of it, so the client may be
+ * back before the loop collects its last job.  It only closes
+ * connections the workers had, none with an event in epoll's batch.
+ */
+static void collect(void)
+{
+	struct conn *c, *next;
+
 	for (c = pool_take_done(S.pool); c; c = next) {
 		next = c->job_next;
 		job_done(c);
@@ -1273,8 +1340,9 @@ int qgsd_serve(struct qgsd_config *cfg, bool foreground)
 				 * A connection closed by an earlier event of
 				 * this batch is never in it twice: each fd has
 				 * one event, and closing only happens to the
-				 * one being handled (or by expire(), run
-				 * before epoll_wait).
+				 * one being handled, to ones the workers had
+				 * (collect(): out of epoll since), or by
+				 * expire(), run before epoll_wait.
 				 */
 				conn_event((struct conn *)ev, evs[i].events);
 				break;

@@ -26,7 +26,12 @@ struct pool {
 	 * mu guards the peers' queues (struct pool_q), the ring rr, done and
 	 * stop: the event loop queues requests and collects results while the
 	 * workers take and finish them.  cv wakes workers when a request is
-	 * queued or stop is set.
+	 * queued or stop is set.  A worker sends a quote's reply (never
+	 * blocking: MSG_DONTWAIT) under mu, in the same hold that puts the
+	 * job on done: a client that has its reply and comes straight back
+	 * finds its earlier request on done as soon as the loop can take mu,
+	 * so the loop's per-peer counts never refuse it for a request that
+	 * is over (server.c, collect()).
 	 */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -127,6 +132,7 @@ static void *worker(void *arg)
 		quote(p, conn_job(c));
 
 		pthread_mutex_lock(&p->mu);
+		conn_reply_early(c);
 		*conn_job_next(c) = p->done;
 		p->done = c;
 		pthread_mutex_unlock(&p->mu);
