@@ -6,11 +6,19 @@
  *
  *   modload FILE [PARAM=VALUE...]
  * Exit 0 on success; else the message "modload: FILE: <strerror>" and 1.
+ *
+ * Its own memory is locked in first: 40-driver.sh makes every page
+ * allocation of this process fail once the module has used a budget
+ * (fail_page_alloc with make-it-fail), and a page fault of ours after
+ * that, for a page-table page say, would get VM_FAULT_OOM and be retried
+ * for ever ("Huh VM_FAULT_OOM leaked out to the #PF handler"), with the
+ * test waiting for us: the debug kernel's boot once hung so for 670 s.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -20,6 +28,7 @@ int main(int argc, char **argv)
 	size_t len = 0;
 	int fd, i;
 
+	mlockall(MCL_CURRENT | MCL_FUTURE);	/* best effort */
 	if (argc < 2) {
 		fprintf(stderr, "usage: modload FILE [PARAM=VALUE...]\n");
 		return 2;
