@@ -6,7 +6,8 @@
 
 BENCH_TXT: the summary lines of `make bench` (tests/bench/summary.py's
 output, .build/bench/bench.txt); MACHINE_TXT: "key value" lines (date,
-nproc, cpu, kernel, commit, vm_kernel, reps; .build/bench/machine.txt).
+nproc, cpu, kernel, commit, vm_kernel, vm_cpus, vm_clock, reps;
+.build/bench/machine.txt).
 Only the text between the BEGIN and END markers of DOC is replaced; the
 hand-written sections around it stay as they are.  `BENCH_DOC=1 make
 bench` runs it.
@@ -48,11 +49,12 @@ def main():
         mach[k] = v
     sec = [BEGIN, '',
            'Measured %s on %s (`nproc` %s), host kernel %s; tree %s; VM: '
-           'Debian kernel `%s` under QEMU/TCG; %s repetitions per figure '
-           'inside the run.' % (
+           'Debian kernel `%s` under QEMU/TCG, %s vCPU, clock: %s; %s '
+           'repetitions per figure inside the run.' % (
                mach.get('date', '?'), mach.get('cpu', '?'),
                mach.get('nproc', '?'), mach.get('kernel', '?'),
                mach.get('commit', '?'), mach.get('vm_kernel', '?'),
+               mach.get('vm_cpus', '?'), mach.get('vm_clock', '?'),
                mach.get('reps', '?')),
            '', '```'] + lines + ['```', ''] + table(lines) + ['', END]
     text = open(doc).read()

@@ -18,6 +18,14 @@
 #
 #   BENCH NAME MEDIAN goal OP TARGET (min A max B, N runs[; spread crosses goal])
 #
+# The VM part runs on one vCPU whose clock counts instructions (QEMU's
+# -icount shift=0,sleep=off: a guest of one instruction per ns): what the
+# guest measures is then its own work, the same on a busy host as on an
+# idle one, so repetitions agree and one run can be compared with the
+# next.  Under TCG's wall clock (BENCH_ICOUNT= empty, BENCH_CPUS=2, as
+# before) every figure also carries the host's scheduling of QEMU's
+# threads: 0.7-3 ms idle wake-ups, 0.61-1.32 for one throughput ratio.
+#
 # The raw lines, the summary and the machine are kept in .build/bench/;
 # BENCH_DOC=1 also rewrites docs/benchmarks.md's measured section from
 # them (tests/bench/mkdoc.py).  BENCH_SKIP_VM=1 runs the host part only.
@@ -31,6 +39,14 @@ mkdir -p "$out"
 raw=$out/raw.txt
 : >"$raw"
 export BENCH_REPS=${BENCH_REPS:-7}
+icount=${BENCH_ICOUNT-0}
+cpus=${BENCH_CPUS:-1}
+vm_clock=wall
+vm_opts=(--cpus "$cpus")
+if [ -n "$icount" ]; then
+	vm_clock="icount shift=$icount"
+	vm_opts+=(--icount "$icount")
+fi
 rc=0
 vm_figures="pool_load_ratio engine_overhead_pct engine_throughput_ratio_16 qgsd_latency_ratio_tcg rt_wakeup_excess_slices"
 
@@ -44,7 +60,7 @@ elif ! "$here/../vm/setup.sh" --no-debug; then
 	done
 	rc=2
 else
-	"$here/../vm/run.sh" --prefix bench/ --suite "$here/suite" \
+	"$here/../vm/run.sh" --prefix bench/ --suite "$here/suite" "${vm_opts[@]}" \
 		--timeout "${BENCH_TIMEOUT:-900}" "${BENCH_KERNEL:-deb612}" | grep -E 'BENCH|vmtest:' | tee -a "$raw"
 	vrc=${PIPESTATUS[0]}
 	if [ "$vrc" != 0 ]; then
@@ -66,6 +82,8 @@ bash "$here/qgsd.sh" | tee -a "$raw"
 	echo "kernel $(uname -r)"
 	echo "commit $(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)"
 	echo "vm_kernel ${BENCH_KERNEL:-deb612}"
+	echo "vm_cpus $cpus"
+	echo "vm_clock $vm_clock"
 	echo "reps $BENCH_REPS"
 } >"$out/machine.txt"
 "$PY" "$here/summary.py" "$raw" >"$out/bench.txt"

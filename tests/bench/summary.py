@@ -32,6 +32,8 @@ FIGURES = [
     ('rt_wakeup_excess_slices', '<=', 2, 1),
     ('verify_cost_ratio', '<=', 1.2, 2),
     ('verify_batch_cost_ratio', '<=', 1.2, 2),
+    ('verify_cost_ratio_deb13', '<=', 1.2, 2),
+    ('verify_batch_cost_ratio_deb13', '<=', 1.2, 2),
     ('pool_load_ratio', '<=', 1.5, 2),
     ('engine_overhead_pct', '<=', 2, 2),
 ]

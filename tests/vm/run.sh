@@ -48,6 +48,12 @@
 #   --build-only        build and check the modules, boot nothing
 #   --make-args ARGS    more make variables for the module builds (harness
 #                       self-test: CHECK=, PAHOLE=)
+#   --cpus N            vCPUs (default 2)
+#   --icount SHIFT      QEMU's -icount shift=SHIFT,sleep=off: the guest's
+#                       clock counts instructions (2^SHIFT ns each), not
+#                       the host's time, so what the guest measures is its
+#                       own work and not the host's load; one TCG thread
+#                       (benchmarks: tests/bench/run.sh)
 #
 # Exit status: 0 all passed, 1 something failed, 2 the harness could not run.
 # Ends with "vmtest: N passed, M failed".
@@ -69,6 +75,8 @@ modules_dir=
 stream=0
 build_only=0
 make_args=()
+cpus=2
+icount=
 kernels=()
 ALL_KERNELS="deb61 deb612 trixie trixie-bpo sid debug"
 
@@ -86,6 +94,8 @@ while [ $# -gt 0 ]; do
 	--stream) stream=1 ;;
 	--build-only) build_only=1 ;;
 	--make-args) read -r -a make_args <<<"$2"; shift ;;
+	--cpus) cpus=$2; shift ;;
+	--icount) icount=$2; shift ;;
 	-h|--help) sed -n '3,/^$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	deb61|deb612|trixie|trixie-bpo|sid|debug) kernels+=("$1") ;;
 	*) die_setup "unknown argument '$1' (kernels: $ALL_KERNELS)" ;;
@@ -96,6 +106,8 @@ done
 [ -z "$modules_dir" ] || [ ${#kernels[@]} = 1 ] ||
 	die_setup "--modules goes with one kernel, not ${#kernels[@]}"
 case "$timeout" in ''|*[!0-9]*) die_setup "--timeout needs whole seconds, not '$timeout'" ;; esac
+case "$cpus" in ''|0|*[!0-9]*) die_setup "--cpus needs a number of vCPUs, not '$cpus'" ;; esac
+case "$icount" in *[!0-9]*) die_setup "--icount needs a shift (0-10), not '$icount'" ;; esac
 
 for tool in qemu-system-x86_64 busybox cpio gzip modprobe modinfo make gcc timeout; do
 	command -v "$tool" >/dev/null ||
@@ -540,12 +552,13 @@ boot_and_check() {	# kname
 	[ "$k" = debug ] && cpu=max,vendor=GenuineIntel
 	# A hang detector, not a timing check: the debug kernel is slower.
 	[ "$k" = debug ] && limit=$((timeout * 2))
-	local try
+	local try qemu_time=()
+	[ -n "$icount" ] && qemu_time=(-icount "shift=$icount,sleep=off")
 	for try in 1 2; do
 		rm -f "$con" "$res_f" "$art_f" "$err"
 		t0=$(now)
 		timeout -k 10 "$limit" qemu-system-x86_64 -accel tcg -machine q35 \
-			-cpu "$cpu" -smp 2 -m 1G -display none -monitor none -no-reboot \
+			-cpu "$cpu" -smp "$cpus" "${qemu_time[@]}" -m 1G -display none -monitor none -no-reboot \
 			-serial stdio -serial "file:$res_f" -serial "file:$art_f" \
 			-kernel "$IMAGE" -initrd "$dir/initramfs.gz" -append "$append" \
 			</dev/null 2>"$err" | tr -d '\r' |
